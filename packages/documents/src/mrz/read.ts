@@ -1,0 +1,222 @@
+import { parse as parseMrzPackage } from 'mrz';
+import { grayToPng, median, sauvola, stretch, warp, type Gray, type Point } from '../image.ts';
+import type { OcrPage, OcrPool } from '../ocr.ts';
+import { correctMrz, normaliseLength, type Correction } from './correct.ts';
+import type { MrzBandGeometry } from './locate.ts';
+import { FORMAT_SHAPE, extractFields, formatFromShape, runChecks, type CheckName, type CheckResult, type MrzFields, type MrzFormat } from './spec.ts';
+
+/** Pixel height the band's characters are scaled to before OCR: the legacy classifier reads OCR-B best near this size. */
+const TARGET_CHAR_HEIGHT = 34;
+
+export interface MrzBandImage {
+  image: Gray;
+  /** Centre line y of each MRZ line, top to bottom, in band pixels. */
+  lineY: number[];
+  /** Slot grid: character k of every line is centred at x0 + k·pitch. */
+  x0: number;
+  pitch: number;
+  /** Characters per line the geometry suggests. */
+  charsPerLine: number;
+  /** Source-space corners of the band (top-left, top-right, bottom-right, bottom-left). */
+  corners: Point[];
+}
+
+/** Cuts the band out of the source upright (or turned a half turn) at a canonical character size. */
+export function cutBand(src: Gray, band: MrzBandGeometry, halfTurn: boolean): MrzBandImage {
+  const sign = halfTurn ? -1 : 1;
+  const u = { x: band.u.x * sign, y: band.u.y * sign };
+  const v = { x: band.v.x * sign, y: band.v.y * sign };
+  const lines = band.lines
+    .map((l) => ({
+      t: median(l.centres.map((c) => c.x * v.x + c.y * v.y)),
+      s: l.centres.map((c) => c.x * u.x + c.y * u.y).sort((a, b) => a - b),
+    }))
+    .sort((a, b) => a.t - b.t);
+  const h = band.charHeight;
+  const allS = lines.flatMap((l) => l.s);
+  const sLo = Math.min(...allS) - 1.6 * band.pitch;
+  const sHi = Math.max(...allS) + 1.6 * band.pitch;
+  const tLo = lines[0].t - 1.4 * h;
+  const tHi = lines[lines.length - 1].t + 1.4 * h;
+  const f = TARGET_CHAR_HEIGHT / h;
+  const outW = Math.max(8, Math.ceil((sHi - sLo) * f));
+  const outH = Math.max(8, Math.ceil((tHi - tLo) * f));
+  const origin = { x: sLo * u.x + tLo * v.x, y: sLo * u.y + tLo * v.y };
+  const image = warp(src, origin, { x: u.x / f, y: u.y / f }, { x: v.x / f, y: v.y / f }, outW, outH);
+  const pitch = band.pitch * f;
+  // Fit one slot grid for all lines: MRZ lines are left-aligned and monospaced.
+  const firsts = lines.map((l) => (l.s[0] - sLo) * f);
+  const x0 = Math.min(...firsts);
+  const charsPerLine = Math.round(Math.max(...lines.map((l) => ((l.s[l.s.length - 1] - sLo) * f - x0) / pitch + 1)));
+  const at = (s: number, t: number): Point => ({ x: s * u.x + t * v.x, y: s * u.y + t * v.y });
+  return {
+    image,
+    lineY: lines.map((l) => (l.t - tLo) * f),
+    x0,
+    pitch,
+    charsPerLine,
+    corners: [at(sLo, tLo), at(sHi, tLo), at(sHi, tHi), at(sLo, tHi)],
+  };
+}
+
+export interface MrzRead {
+  format: MrzFormat | string;
+  lines: string[];
+  rawLines: string[];
+  /** Every check digit holds (state codes are judged by the rules, not here). */
+  valid: boolean;
+  checks: Partial<Record<CheckName, CheckResult>>;
+  corrections: Correction[];
+  fields: MrzFields | null;
+  confidence: number;
+  /** Source-space corners of the band, clockwise from the top-left of the upright band. */
+  corners: Point[];
+  /** Reading direction in the source image, radians (0 = left to right, π = upside down). */
+  angle: number;
+  charHeight: number;
+}
+
+function expectedLength(lineCount: number, charsPerLine: number): number {
+  if (lineCount >= 3) return 30;
+  return Math.abs(charsPerLine - 36) <= Math.abs(charsPerLine - 44) ? 36 : 44;
+}
+
+/** Assigns OCR symbols to MRZ lines and character slots. */
+export function layoutSymbols(page: OcrPage, band: MrzBandImage, length: number): { lines: string[]; confidence: number } {
+  const n = band.lineY.length;
+  const slots: { c: string; conf: number }[][] = Array.from({ length: n }, () => []);
+  const seq: { c: string; conf: number; x: number }[][] = Array.from({ length: n }, () => []);
+  for (const line of page.lines) {
+    for (const word of line.words) {
+      for (const sym of word.symbols) {
+        const text = sym.text.trim();
+        if (text.length !== 1) continue;
+        const cy = (sym.bbox.y0 + sym.bbox.y1) / 2;
+        const cx = (sym.bbox.x0 + sym.bbox.x1) / 2;
+        let li = 0;
+        for (let i = 1; i < n; i++) if (Math.abs(band.lineY[i] - cy) < Math.abs(band.lineY[li] - cy)) li = i;
+        seq[li].push({ c: text, conf: sym.confidence, x: cx });
+      }
+    }
+  }
+  const out: string[] = [];
+  let confSum = 0;
+  let confN = 0;
+  for (let li = 0; li < n; li++) {
+    const s = seq[li].sort((a, b) => a.x - b.x);
+    let text: string;
+    if (s.length === length) {
+      text = s.map((x) => x.c).join('');
+    } else {
+      // Dropped or split glyphs: place each symbol in its grid slot; empty slots are fillers.
+      const row = slots[li];
+      for (const sym of s) {
+        const k = Math.round((sym.x - band.x0) / band.pitch);
+        if (k < 0 || k >= length) continue;
+        if (!row[k] || row[k].conf < sym.conf) row[k] = { c: sym.c, conf: sym.conf };
+      }
+      text = Array.from({ length }, (_, k) => row[k]?.c ?? '<').join('');
+    }
+    for (const x of s) {
+      confSum += x.conf;
+      confN++;
+    }
+    out.push(text);
+  }
+  return { lines: out, confidence: confN ? confSum / confN / 100 : 0 };
+}
+
+export interface ReadOptions {
+  /** Binarise the band before OCR (helps with glare and uneven light). */
+  binarise?: boolean;
+}
+
+async function readOriented(
+  pool: OcrPool,
+  src: Gray,
+  band: MrzBandGeometry,
+  halfTurn: boolean,
+  opts: ReadOptions,
+): Promise<MrzRead> {
+  const cut = cutBand(src, band, halfTurn);
+  let img = stretch(cut.image);
+  if (opts.binarise) {
+    const mask = sauvola(img, Math.round(TARGET_CHAR_HEIGHT * 1.5) | 1, 0.2, 10);
+    const data = new Uint8Array(mask.length);
+    for (let i = 0; i < mask.length; i++) data[i] = mask[i] ? 0 : 255;
+    img = { data, width: img.width, height: img.height };
+  }
+  const page = await pool.recognize(await grayToPng(img));
+  const length = expectedLength(cut.lineY.length, cut.charsPerLine);
+  const { lines: raw, confidence } = layoutSymbols(page, cut, length);
+  const angle = Math.atan2(band.u.y, band.u.x) + (halfTurn ? Math.PI : 0);
+  return interpret(raw, confidence, cut.corners, angle, band.charHeight);
+}
+
+/** Parses, corrects and checks raw MRZ lines from OCR. */
+export function interpret(raw: string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
+  const format = formatFromShape(raw.length, raw[0]?.length ?? 0, raw[0] ?? '');
+  if (!format) {
+    return { format: 'unknown', lines: raw, rawLines: raw, valid: false, checks: {}, corrections: [], fields: null, confidence, corners, angle, charHeight };
+  }
+  const { lines, corrections } = correctMrz(format, normaliseLength(format, raw));
+  // The document code decides between TD3 and MRV-A (and TD2 and MRV-B) only after correction.
+  const finalFormat = formatFromShape(lines.length, lines[0].length, lines[0]) ?? format;
+  const checks = runChecks(finalFormat, lines);
+  const valid = Object.values(checks).every((c) => c?.valid) && plausible(finalFormat, lines);
+  return {
+    format: finalFormat,
+    lines,
+    rawLines: raw,
+    valid,
+    checks,
+    corrections,
+    fields: extractFields(finalFormat, lines),
+    confidence,
+    corners,
+    angle,
+    charHeight,
+  };
+}
+
+function plausible(format: MrzFormat, lines: string[]): boolean {
+  const f = extractFields(format, lines);
+  return /^[A-Z]/.test(f.documentCode) && /^[A-Z]{1,3}$/.test(f.issuingState) && /^[MFX<]$/.test(f.sex) && f.surname.length > 0;
+}
+
+function score(r: MrzRead): number {
+  const checks = Object.values(r.checks);
+  const passed = checks.filter((c) => c?.valid).length;
+  return (r.valid ? 100 : 0) + passed * 10 + r.confidence;
+}
+
+/**
+ * Reads an MRZ band. The band geometry cannot tell upright from upside down, so the likelier
+ * orientation is read first and the other only when the first does not validate.
+ */
+export async function readMrzBand(pool: OcrPool, src: Gray, band: MrzBandGeometry, opts: ReadOptions = {}): Promise<MrzRead> {
+  const first = await readOriented(pool, src, band, false, opts);
+  if (first.valid) return first;
+  const second = await readOriented(pool, src, band, true, opts);
+  let best = score(second) > score(first) ? second : first;
+  if (!best.valid && !opts.binarise) {
+    const retry = await readOriented(pool, src, band, best === second, { ...opts, binarise: true });
+    if (score(retry) > score(best)) best = retry;
+  }
+  return best;
+}
+
+/** National formats the `mrz` package knows beyond ICAO 9303 (French ID, Swiss and French licences). */
+export function parseNational(lines: string[]): { format: string; valid: boolean; fields: Record<string, string | null> } | null {
+  const shapes = new Set([`2x36`, `3x9`, `1x30`]);
+  if (!shapes.has(`${lines.length}x${lines[0]?.length ?? 0}`)) return null;
+  try {
+    const r = parseMrzPackage(lines, { autocorrect: true });
+    if (r.format === 'TD1' || r.format === 'TD2' || r.format === 'TD3') return null;
+    return { format: r.format, valid: r.valid, fields: r.fields as Record<string, string | null> };
+  } catch {
+    return null;
+  }
+}
+
+export { FORMAT_SHAPE };
