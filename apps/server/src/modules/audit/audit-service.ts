@@ -1,0 +1,184 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { sha256 } from '../../lib/crypto.ts';
+import { newId } from '../../lib/ids.ts';
+import type { DB, Mode, AuditRow } from '../../db/types.ts';
+
+export type Actor = {
+  type: 'user' | 'api_key' | 'system' | 'applicant';
+  id: string | null;
+  label?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  os?: string | null;
+  browser?: string | null;
+};
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, label: 'system' };
+
+export type AuditEntry = {
+  orgId: string | null;
+  mode?: Mode | null;
+  actor: Actor;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+};
+
+/** Audit rows outside any organisation (e.g. a failed sign-in for an unknown email) chain under this key. */
+export const GLOBAL_CHAIN = '_global';
+const GENESIS = '0'.repeat(64);
+
+// Secrets never enter the audit log, whatever a caller passes.
+const SECRET_KEYS = /^(password|passwordHash|totpSecret|secret|token|tokenHash|keyHash|cryptoKey|apiKey|accessToken|privateKey)$/i;
+
+function scrub(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      out[k] = SECRET_KEYS.test(k) ? '[secret]' : scrub(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** JSON with sorted keys: jsonb does not keep key order, and the hash must survive the round trip. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const keys = Object.keys(value as object).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+function rowHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prevHash'>): string {
+  return sha256(
+    prevHash +
+      canonical([
+        r.orgId,
+        r.seq,
+        r.id,
+        r.at.toISOString(),
+        r.mode,
+        r.actorType,
+        r.actorId,
+        r.actorLabel,
+        r.ip,
+        r.userAgent,
+        r.os,
+        r.browser,
+        r.action,
+        r.targetType,
+        r.targetId,
+        r.before,
+        r.after,
+      ]),
+  );
+}
+
+export type TAuditService = ReturnType<typeof auditServiceFactory>;
+
+export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
+  /**
+   * Appends to the organisation's chain inside the caller's transaction, so the audit row commits or rolls
+   * back with the change it describes. The head row lock serialises writers of one organisation only.
+   */
+  async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
+    const orgId = entry.orgId ?? GLOBAL_CHAIN;
+    await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
+    const head = await tx.selectFrom('auditHeads').selectAll().where('orgId', '=', orgId).forUpdate().executeTakeFirstOrThrow();
+    const row = {
+      orgId,
+      seq: head.seq + 1,
+      id: newId('audit'),
+      at: new Date(),
+      mode: entry.mode ?? null,
+      actorType: entry.actor.type,
+      actorId: entry.actor.id,
+      actorLabel: entry.actor.label ?? null,
+      ip: entry.actor.ip ?? null,
+      userAgent: entry.actor.userAgent?.slice(0, 512) ?? null,
+      os: entry.actor.os ?? null,
+      browser: entry.actor.browser ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      before: (scrub(entry.before) ?? null) as AuditRow['before'],
+      after: (scrub(entry.after) ?? null) as AuditRow['after'],
+    };
+    const hash = rowHash(head.hash, row);
+    await tx
+      .insertInto('auditLog')
+      .values({
+        ...row,
+        before: row.before === null ? null : JSON.stringify(row.before),
+        after: row.after === null ? null : JSON.stringify(row.after),
+        prevHash: head.hash,
+        hash,
+      })
+      .execute();
+    await tx.updateTable('auditHeads').set({ seq: row.seq, hash }).where('orgId', '=', orgId).execute();
+  }
+
+  async function list(
+    orgId: string,
+    f: { actorId?: string; action?: string; targetId?: string; mode?: Mode; from?: Date; to?: Date; beforeSeq?: number; limit: number },
+  ) {
+    let q = db.selectFrom('auditLog').selectAll().where('orgId', '=', orgId);
+    if (f.actorId) q = q.where('actorId', '=', f.actorId);
+    if (f.action) q = q.where('action', 'like', f.action.endsWith('*') ? `${f.action.slice(0, -1)}%` : f.action);
+    if (f.targetId) q = q.where('targetId', '=', f.targetId);
+    if (f.mode) q = q.where('mode', '=', f.mode);
+    if (f.from) q = q.where('at', '>=', f.from);
+    if (f.to) q = q.where('at', '<', f.to);
+    if (f.beforeSeq) q = q.where('seq', '<', f.beforeSeq);
+    return q.orderBy('seq', 'desc').limit(f.limit).execute();
+  }
+
+  /** Walks every chain: recomputes each hash, checks links and sequence, and compares the tail with its head. */
+  async function verify(): Promise<{ ok: boolean; chains: number; rows: number; problems: { orgId: string; seq: number; problem: string }[] }> {
+    const problems: { orgId: string; seq: number; problem: string }[] = [];
+    let rows = 0;
+    const heads = await db.selectFrom('auditHeads').selectAll().execute();
+    const chainIds = new Set(heads.map((h) => h.orgId));
+    for (const r of (await sql<{ orgId: string }>`SELECT DISTINCT org_id AS "orgId" FROM audit_log`.execute(db)).rows) chainIds.add(r.orgId);
+    for (const orgId of [...chainIds].sort()) {
+      let prev = GENESIS;
+      let expectedSeq = 1;
+      let lastSeq = 0;
+      for (;;) {
+        const batch = await db
+          .selectFrom('auditLog')
+          .selectAll()
+          .where('orgId', '=', orgId)
+          .where('seq', '>', lastSeq)
+          .orderBy('seq')
+          .limit(1000)
+          .execute();
+        if (!batch.length) break;
+        for (const r of batch) {
+          rows++;
+          if (r.seq !== expectedSeq) problems.push({ orgId, seq: expectedSeq, problem: `row(s) ${expectedSeq}..${r.seq - 1} missing` });
+          if (r.prevHash !== prev) problems.push({ orgId, seq: r.seq, problem: 'link to the previous row is broken' });
+          const { hash, prevHash, ...rest } = r;
+          if (rowHash(prevHash, rest) !== hash) problems.push({ orgId, seq: r.seq, problem: 'row content does not match its hash (edited)' });
+          prev = hash;
+          expectedSeq = r.seq + 1;
+          lastSeq = r.seq;
+        }
+      }
+      const head = heads.find((h) => h.orgId === orgId);
+      if (!head) problems.push({ orgId, seq: lastSeq, problem: 'chain has no head record' });
+      else if (head.seq !== lastSeq || head.hash !== prev)
+        problems.push({ orgId, seq: head.seq, problem: `chain ends at ${lastSeq} but its head says ${head.seq} (rows deleted at the end)` });
+    }
+    return { ok: problems.length === 0, chains: chainIds.size, rows, problems };
+  }
+
+  return { record, list, verify };
+}

@@ -1,0 +1,49 @@
+import type { Config } from './config.ts';
+import { createContext, type AppContext } from './context.ts';
+import { buildApp } from './http/app.ts';
+import { migrate } from './db/migrate.ts';
+
+export type RunMode = 'api' | 'worker' | 'scheduler';
+
+/**
+ * Runs the chosen modes in this process. Modes switch consumers on (HTTP, job workers, cron schedules);
+ * every mode can produce jobs. SIGTERM/SIGINT: stop accepting requests, finish in-flight requests and
+ * jobs, then close the database.
+ */
+export async function runServer(config: Config, modes: RunMode[], opts: { onReady?: (ctx: AppContext, url: string | null) => Promise<void> | void } = {}) {
+  const ctx = await createContext(config);
+  await migrate(ctx.database);
+  await ctx.queue.start({ work: modes.includes('worker'), schedule: modes.includes('scheduler'), deps: ctx });
+  if (modes.includes('scheduler')) await registerSchedules(ctx);
+
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let url: string | null = null;
+  if (modes.includes('api')) {
+    app = await buildApp(ctx);
+    url = await app.listen({ host: config.host, port: config.port });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
+    const hard = setTimeout(() => process.exit(1), 60_000);
+    hard.unref();
+    try {
+      if (app) await app.close();
+      await ctx.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await opts.onReady?.(ctx, url);
+  return { ctx, app, url };
+}
+
+async function registerSchedules(ctx: AppContext) {
+  await ctx.queue.schedule('maintenance.cleanup', '*/15 * * * *');
+}
