@@ -224,40 +224,57 @@ export function scoreNames(query: PreparedName, cand: PreparedName, simFn: SimFn
   const pairs: TokenPair[] = [];
   let num = 0;
   let den = 0;
-  for (const cell of cells) {
-    if (usedQ[cell.i] || usedC[cell.j]) continue;
-    // A weak pairing of two real words is a contradiction, not a match: count it as one below.
-    if (cell.sim < 0.5) continue;
-    usedQ[cell.i] = 1;
-    usedC[cell.j] = 1;
-    const isInitial = q.kinds[cell.i] === TK_INITIAL || c.kinds[cell.j] === TK_INITIAL;
-    const w = isInitial ? NAME_WEIGHTS.initial : Math.max(q.weight[cell.i], c.weight[cell.j]);
-    const agree = agreement(cell.sim);
+  const isInitial = (s: Side, k: number) => s.kinds[k] === TK_INITIAL;
+  const take = (i: number, j: number, sim: number, kind: PairKind, w: number) => {
+    usedQ[i] = 1;
+    usedC[j] = 1;
+    const agree = agreement(sim);
     num += w * agree;
     den += w * (1 + NAME_WEIGHTS.conflict * (1 - agree));
-    pairs.push({ query: q.tokens[cell.i], candidate: c.tokens[cell.j], similarity: cell.sim, kind: cell.kind });
+    pairs.push({ query: q.tokens[i], candidate: c.tokens[j], similarity: sim, kind });
+  };
+  // 1. Words with words. A weak pairing (< 0.5) is a contradiction, handled in step 2.
+  for (const cell of cells) {
+    if (usedQ[cell.i] || usedC[cell.j] || cell.sim < 0.5) continue;
+    if (isInitial(q, cell.i) || isInitial(c, cell.j)) continue;
+    take(cell.i, cell.j, cell.sim, cell.kind, Math.max(q.weight[cell.i], c.weight[cell.j]));
   }
-  // Words left on both sides contradict each other (Sergey vs Yevgeny Prigozhin).
-  const leftQ: number[] = [];
-  const leftC: number[] = [];
-  for (let i = 0; i < nq; i++) if (!usedQ[i] && (q.kinds[i] === TK_WORD || q.kinds[i] === TK_INITIAL || q.kinds[i] === TK_NUMBER)) leftQ.push(i);
-  for (let j = 0; j < nc; j++) if (!usedC[j] && (c.kinds[j] === TK_WORD || c.kinds[j] === TK_INITIAL || c.kinds[j] === TK_NUMBER)) leftC.push(j);
+  // 2. Words left on both sides contradict each other (Sergey vs Yevgeny Prigozhin). This comes
+  //    before initials so that "P." cannot explain away a surname that differs (Putin vs Kononov).
+  const leftover = (s: Side, used: Uint8Array) => {
+    const out: number[] = [];
+    for (let k = 0; k < s.tokens.length; k++) if (!used[k] && (s.kinds[k] === TK_WORD || s.kinds[k] === TK_NUMBER)) out.push(k);
+    return out.sort((a, b) => s.weight[b] - s.weight[a]);
+  };
+  const leftQ = leftover(q, usedQ);
+  const leftC = leftover(c, usedC);
   const conflicts = Math.min(leftQ.length, leftC.length);
-  // Pair the heaviest leftovers: the contradiction is as strong as the stronger of the two words.
-  leftQ.sort((a, b) => q.weight[b] - q.weight[a]);
-  leftC.sort((a, b) => c.weight[b] - c.weight[a]);
   for (let k = 0; k < conflicts; k++) {
     const i = leftQ[k];
     const j = leftC[k];
-    usedQ[i] = 1;
-    usedC[j] = 1;
-    const initial = q.kinds[i] === TK_INITIAL || c.kinds[j] === TK_INITIAL;
-    const w = initial ? NAME_WEIGHTS.initialConflict : Math.max(q.weight[i], c.weight[j]);
-    const p = pairSim(simFn, q, i, c, j);
-    const agree = agreement(p.sim);
-    num += w * agree;
-    den += w * (1 + NAME_WEIGHTS.conflict * (1 - agree));
-    pairs.push({ query: q.tokens[i], candidate: c.tokens[j], similarity: p.sim, kind: 'conflict' });
+    take(i, j, pairSim(simFn, q, i, c, j).sim, 'conflict', Math.max(q.weight[i], c.weight[j]));
+  }
+  // 3. Initials against what is left: "V." for Vladimir agrees, "O." against Joachim contradicts.
+  for (const cell of cells) {
+    if (usedQ[cell.i] || usedC[cell.j]) continue;
+    if (!isInitial(q, cell.i) && !isInitial(c, cell.j)) continue;
+    take(cell.i, cell.j, cell.sim, cell.kind, NAME_WEIGHTS.initial);
+  }
+  for (let i = 0; i < nq; i++) {
+    if (usedQ[i] || !isInitial(q, i)) continue;
+    for (let j = 0; j < nc; j++) {
+      if (usedC[j] || c.kinds[j] !== TK_WORD) continue;
+      take(i, j, 0, 'conflict', NAME_WEIGHTS.initialConflict);
+      break;
+    }
+  }
+  for (let j = 0; j < nc; j++) {
+    if (usedC[j] || !isInitial(c, j)) continue;
+    for (let i = 0; i < nq; i++) {
+      if (usedQ[i] || q.kinds[i] !== TK_WORD) continue;
+      take(i, j, 0, 'conflict', NAME_WEIGHTS.initialConflict);
+      break;
+    }
   }
   const missingInCandidate: string[] = [];
   const missingInQuery: string[] = [];
