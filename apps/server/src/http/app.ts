@@ -31,6 +31,7 @@ import type { Permission } from '../lib/permissions.ts';
 import type { AuthContext } from './auth.ts';
 import type { Actor } from '../modules/audit/audit-service.ts';
 import { registerRoutes } from './routes.ts';
+import { registerStatic } from './static.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -144,6 +145,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   await registerRoutes(app as unknown as ZApp, ctx);
+  await registerStatic(app as unknown as ZApp);
   return app;
 }
 
