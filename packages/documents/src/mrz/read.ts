@@ -6,7 +6,7 @@ import type { MrzBandGeometry } from './locate.ts';
 import { FORMAT_SHAPE, extractFields, formatFromShape, runChecks, type CheckName, type CheckResult, type MrzFields, type MrzFormat } from './spec.ts';
 
 /** Pixel height the band's characters are scaled to before OCR: the legacy classifier reads OCR-B best near this size. */
-const TARGET_CHAR_HEIGHT = 34;
+const TARGET_CHAR_HEIGHT = Number(process.env.TCH ?? 34);
 
 export interface MrzBandImage {
   image: Gray;
@@ -131,6 +131,77 @@ export interface ReadOptions {
   binarise?: boolean;
 }
 
+/**
+ * Divides out the page background (estimated as a local maximum) so glare gradients and shadows do
+ * not move tesseract's global threshold, then stretches the levels.
+ */
+export function flatten(g: Gray, radius: number): Gray {
+  const { width: w, height: h, data } = g;
+  const rowMax = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = 0;
+      const x0 = Math.max(0, x - radius);
+      const x1 = Math.min(w - 1, x + radius);
+      for (let k = x0; k <= x1; k++) if (data[y * w + k] > m) m = data[y * w + k];
+      rowMax[y * w + x] = m;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) {
+      let m = 0;
+      const y0 = Math.max(0, y - radius);
+      const y1 = Math.min(h - 1, y + radius);
+      for (let k = y0; k <= y1; k++) if (rowMax[k * w + x] > m) m = rowMax[k * w + x];
+      const v = data[y * w + x];
+      out[y * w + x] = m > 0 ? Math.min(255, Math.round((v * 255) / m)) : 255;
+    }
+  }
+  return stretch({ data: out, width: w, height: h }, 0.02, 0.98);
+}
+
+/**
+ * Cuts each MRZ line into its own strip and stacks the strips with white gaps, so print above or
+ * below the band (visual-zone text, guilloche) cannot join a line.
+ */
+export function stackLines(cut: MrzBandImage, length: number, binarise: boolean): { image: Gray; band: MrzBandImage } {
+  const H = TARGET_CHAR_HEIGHT;
+  const half = Math.round(0.85 * H);
+  const gap = Math.round(0.6 * H);
+  const xLo = Math.max(0, Math.floor(cut.x0 - 0.9 * cut.pitch));
+  const xHi = Math.min(cut.image.width, Math.ceil(cut.x0 + (length - 1) * cut.pitch + 0.9 * cut.pitch));
+  const stripW = Math.max(1, xHi - xLo);
+  const pad = gap;
+  const outW = stripW + 2 * pad;
+  const outH = cut.lineY.length * (2 * half) + (cut.lineY.length + 1) * gap;
+  const data = new Uint8Array(outW * outH).fill(255);
+  const lineY: number[] = [];
+  cut.lineY.forEach((cy, i) => {
+    const top = Math.round(cy) - half;
+    const strip = new Uint8Array(stripW * 2 * half).fill(255);
+    for (let y = 0; y < 2 * half; y++) {
+      const sy = top + y;
+      if (sy < 0 || sy >= cut.image.height) continue;
+      strip.set(cut.image.data.subarray(sy * cut.image.width + xLo, sy * cut.image.width + xHi), y * stripW);
+    }
+    let g = flatten({ data: strip, width: stripW, height: 2 * half }, Math.round(0.7 * H));
+    if (binarise) {
+      const mask = sauvola(g, (Math.round(H * 1.5) | 1), 0.2, 10);
+      const b = new Uint8Array(mask.length);
+      for (let k = 0; k < mask.length; k++) b[k] = mask[k] ? 0 : 255;
+      g = { data: b, width: g.width, height: g.height };
+    }
+    const oy = gap + i * (2 * half + gap);
+    for (let y = 0; y < g.height; y++) data.set(g.data.subarray(y * g.width, (y + 1) * g.width), (oy + y) * outW + pad);
+    lineY.push(oy + half);
+  });
+  return {
+    image: { data, width: outW, height: outH },
+    band: { ...cut, image: cut.image, lineY, x0: cut.x0 - xLo + pad },
+  };
+}
+
 async function readOriented(
   pool: OcrPool,
   src: Gray,
@@ -139,16 +210,10 @@ async function readOriented(
   opts: ReadOptions,
 ): Promise<MrzRead> {
   const cut = cutBand(src, band, halfTurn);
-  let img = stretch(cut.image);
-  if (opts.binarise) {
-    const mask = sauvola(img, Math.round(TARGET_CHAR_HEIGHT * 1.5) | 1, 0.2, 10);
-    const data = new Uint8Array(mask.length);
-    for (let i = 0; i < mask.length; i++) data[i] = mask[i] ? 0 : 255;
-    img = { data, width: img.width, height: img.height };
-  }
-  const page = await pool.recognize(await grayToPng(img));
   const length = expectedLength(cut.lineY.length, cut.charsPerLine);
-  const { lines: raw, confidence } = layoutSymbols(page, cut, length);
+  const stacked = stackLines(cut, length, opts.binarise ?? false);
+  const page = await pool.recognize(await grayToPng(stacked.image));
+  const { lines: raw, confidence } = layoutSymbols(page, stacked.band, length);
   const angle = Math.atan2(band.u.y, band.u.x) + (halfTurn ? Math.PI : 0);
   return interpret(raw, confidence, cut.corners, angle, band.charHeight);
 }
