@@ -3,6 +3,7 @@ import { chipStats, mirror, overlapOfSmaller, warpAffine, type Affine, type Box,
 import { decodeImage, DEFAULT_IMAGE_LIMITS, toUint8Array, type DecodedImage, type ImageFormat, type ImageLimits } from './image.ts';
 import { eyeCentres, eyeOpenness, fiveLandmarks, mouthCentre, mouthWidthRatio, type FiveLandmarks, type Mesh } from './landmarks.ts';
 import type { FaceResult, ModelPaths, Runtime } from './runtime.ts';
+import { evaluateLiveness, validateChallenge, type FrameMeasurement, type LivenessChallenge, type LivenessOptions, type LivenessResult } from './liveness.ts';
 import { DEFAULT_MATCH_THRESHOLD, EMBEDDING_MODEL, l2normalize, similarity, type Embedding } from './similarity.ts';
 
 export interface Pose {
@@ -122,6 +123,12 @@ export interface SelfieWithDocumentResult {
   timings: DetectResult['timings'];
 }
 
+export interface LivenessFrame {
+  /** Epoch milliseconds when the client captured the frame. */
+  timestamp: number;
+  image: Uint8Array | ArrayBuffer;
+}
+
 export interface FaceEngineOptions {
   /** Override model folders (defaults: the folders inside the installed npm packages). */
   modelsDir?: Partial<ModelPaths>;
@@ -140,7 +147,12 @@ export interface FaceEngine {
   embed(source: Uint8Array | ArrayBuffer | Pick<Face, 'embedding'>): Promise<Embedding>;
   compare(a: FaceSource, b: FaceSource, options?: { threshold?: number }): Promise<CompareResult>;
   selfieWithDocument(image: Uint8Array | ArrayBuffer, options?: { documentPortrait?: FaceSource; threshold?: number }): Promise<SelfieWithDocumentResult>;
-  /** @internal used by the liveness verifier */
+  /**
+   * Verifies an active liveness challenge from timestamped frames (see liveness.ts). Frames are
+   * measured one by one; an undecodable frame counts as a frame without a face.
+   */
+  verifyLiveness(challenge: LivenessChallenge, frames: LivenessFrame[], options?: LivenessOptions): Promise<LivenessResult>;
+  /** @internal per-face measurements including the mesh */
   analyze(image: Uint8Array | ArrayBuffer, options?: DetectOptions): Promise<{ faces: AnalyzedFace[]; image: DecodedImage['original']; timings: DetectResult['timings'] }>;
   close(): Promise<void>;
 }
@@ -435,6 +447,38 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
         if (vsDocumentPortrait.heldDocument && !vsDocumentPortrait.heldDocument.match) reasons.push('held_document_portrait_mismatch');
       }
       return { passed: reasons.length === 0, reasons, faceCount: faces.length, holder, document, threshold, holderVsDocument, vsDocumentPortrait, timings: r.timings };
+    },
+
+    async verifyLiveness(challenge, frames, options = {}) {
+      validateChallenge(challenge);
+      const maxFrames = options.maxFrames ?? 60;
+      if (!Array.isArray(frames) || frames.some((f) => !f || typeof f.timestamp !== 'number' || !(f.image instanceof Uint8Array || f.image instanceof ArrayBuffer))) {
+        throw new FaceError('INVALID_INPUT', 'frames must be an array of { timestamp: number, image: bytes }');
+      }
+      if (frames.length > maxFrames) throw new FaceError('INVALID_INPUT', `At most ${maxFrames} frames are accepted`, { frames: frames.length });
+      const measurements: FrameMeasurement[] = [];
+      for (const frame of frames) {
+        let faces: AnalyzedFace[] = [];
+        try {
+          faces = (await analyze(frame.image, { embeddings: true })).faces;
+        } catch (err) {
+          if (!(err instanceof FaceError) || err.code === 'ENGINE_CLOSED') throw err;
+        }
+        const f = faces[0];
+        measurements.push({
+          timestamp: frame.timestamp,
+          faceCount: faces.length,
+          yaw: f?.pose.yaw ?? 0,
+          pitch: f?.pose.pitch ?? 0,
+          eyeAspect: f ? (f.signals.eyeAspect.left + f.signals.eyeAspect.right) / 2 : 0,
+          mouthRatio: f?.signals.mouthRatio ?? 0,
+          smile: f?.smile ?? 0,
+          antiSpoof: f?.antiSpoof.score ?? 0,
+          quality: f?.quality.score ?? 0,
+          embedding: f?.embedding ?? null,
+        });
+      }
+      return evaluateLiveness(challenge, measurements, { antiSpoofThreshold, matchThreshold: defaultThreshold, ...options });
     },
 
     analyze,

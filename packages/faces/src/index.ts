@@ -24,6 +24,7 @@ export {
   type FaceEngineOptions,
   type FaceSource,
   type FaceSummary,
+  type LivenessFrame,
   type Pose,
   type QualityIssue,
   type SelfieWithDocumentResult,
@@ -32,3 +33,17 @@ export { DEFAULT_IMAGE_LIMITS, sniffImageFormat, type ImageFormat, type ImageLim
 export type { Box, Point } from './geometry.ts';
 export type { FiveLandmarks } from './landmarks.ts';
 export { createVectorIndex, type SearchOptions, type VectorHit, type VectorIndex } from './vector-index.ts';
+export {
+  createChallenge,
+  evaluateLiveness,
+  LIVENESS_ACTIONS,
+  type ActionResult,
+  type ChallengeOptions,
+  type FrameMeasurement,
+  type LivenessAction,
+  type LivenessChallenge,
+  type LivenessOptions,
+  type LivenessReason,
+  type LivenessResult,
+} from './liveness.ts';
+export { faceCommand, type FaceCommandOptions } from './cli.ts';

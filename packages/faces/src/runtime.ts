@@ -123,11 +123,19 @@ async function load(paths: ModelPaths): Promise<Runtime> {
   registerFileRouter();
   // Without a platform fetch the emscripten loader reads the .wasm file from disk.
   tfWasm.setWasmPaths(paths.wasm.endsWith(path.sep) ? paths.wasm : paths.wasm + path.sep, false);
-  if (tf.getBackend() !== 'wasm') {
-    const ok = await tf.setBackend('wasm');
-    if (!ok) throw new FaceError('MODEL_LOAD_FAILED', 'The TensorFlow.js WebAssembly backend could not start');
+  // The emscripten glue adds process-wide uncaughtException/unhandledRejection handlers that
+  // rethrow (printing its whole minified source). Error handling belongs to the host: drop them.
+  const before = { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
+  try {
+    if (tf.getBackend() !== 'wasm') {
+      const ok = await tf.setBackend('wasm');
+      if (!ok) throw new FaceError('MODEL_LOAD_FAILED', 'The TensorFlow.js WebAssembly backend could not start');
+    }
+    await tf.ready();
+  } finally {
+    for (const l of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(l)) process.removeListener('unhandledRejection', l);
   }
-  await tf.ready();
 
   // The wasm build of human is not reachable through its package "exports"; load it by path.
   const humanFile = path.join(path.dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js');
@@ -141,6 +149,17 @@ async function load(paths: ModelPaths): Promise<Runtime> {
 
   await faceapi.nets.faceRecognitionNet.loadFromDisk(paths.faceApi);
   await faceapi.nets.ageGenderNet.loadFromDisk(paths.faceApi);
+
+  // First inference compiles kernels and allocates buffers (~1 s); pay it at load, not on the first applicant.
+  const blank = tf.zeros([256, 256, 3], 'int32') as tf.Tensor3D;
+  const chip = tf.zeros([150, 150, 3]) as tf.Tensor3D;
+  try {
+    await human.detect(blank);
+    await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chip);
+    await faceapi.nets.ageGenderNet.predictAgeAndGender(chip);
+  } finally {
+    tf.dispose([blank, chip]);
+  }
 
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
