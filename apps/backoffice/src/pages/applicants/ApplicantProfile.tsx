@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/ui.tsx';
+
+export function ApplicantProfile() {
+  return <PageHeader title="ApplicantProfile" />;
+}

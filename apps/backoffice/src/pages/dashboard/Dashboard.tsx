@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/ui.tsx';
+
+export function Dashboard() {
+  return <PageHeader title="Dashboard" />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/ui.tsx';
+
+export function KycLogs() {
+  return <PageHeader title="KycLogs" />;
+}

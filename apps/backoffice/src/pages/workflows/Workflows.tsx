@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/ui.tsx';
+
+export function Workflows() {
+  return <PageHeader title="Workflows" />;
+}
