@@ -1,0 +1,163 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, createApi, isFatal, type FlowSession, type FlowStep, type StepProgress } from './api.ts';
+import type { Bridge, FlowEventPayload } from './bridge.ts';
+import { Ctx } from './context.ts';
+import { isDone, nextAfter, resumeStep, sdkStepType, visibleSteps } from './flow-state.ts';
+import { LANGUAGES, pickLanguage, setLanguage } from './i18n.ts';
+import { applyStyle } from './theme.ts';
+import { ErrorScreen } from './steps/ErrorScreen.tsx';
+import { Intro } from './steps/Intro.tsx';
+import { DocumentStep } from './steps/DocumentStep.tsx';
+import { FaceStep } from './steps/FaceStep.tsx';
+import { OtpStep } from './steps/OtpStep.tsx';
+import { ThankYou } from './steps/ThankYou.tsx';
+import { Shell } from './ui/Shell.tsx';
+import { Screen, Spinner } from './ui/Screen.tsx';
+
+// Heavy steps load only when reached, keeping the first screen within the initial-JS budget.
+const LivenessStep = lazy(() => import('./steps/LivenessStep.tsx'));
+const QuestionnaireStep = lazy(() => import('./steps/QuestionnaireStep.tsx'));
+
+type Props = { token: string | null; bridge: Bridge; initialLang: string; langFromUrl: boolean; restart: boolean };
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'fatal'; code: string }
+  | { kind: 'step'; session: FlowSession; step: FlowStep; progress: StepProgress[] }
+  | { kind: 'finished'; session: FlowSession; step: FlowStep | null };
+
+export function App({ token, bridge, initialLang, langFromUrl, restart }: Props) {
+  const { t } = useTranslation();
+  const api = useMemo(() => (token ? createApi(token) : null), [token]);
+  const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'fatal', code: 'noToken' });
+  const [lang, setLang] = useState(initialLang);
+  const started = useRef(false);
+
+  const payload = useCallback(
+    (session: FlowSession, stepType?: FlowEventPayload['stepType'], error?: FlowEventPayload['error']): FlowEventPayload => ({
+      appKey: session.appKey,
+      transactionId: session.sessionId,
+      externalUserId: session.applicant.externalUserId,
+      flowId: session.flow.id,
+      mode: session.mode,
+      stepType,
+      error,
+    }),
+    [],
+  );
+
+  const sessionRef = useRef<FlowSession | null>(null);
+  const fatal = useCallback(
+    (e: unknown) => {
+      const code = e instanceof ApiError ? e.code : 'generic';
+      const s = sessionRef.current;
+      if (s) bridge.post('error', payload(s, undefined, { code, message: e instanceof Error ? e.message : String(e) }));
+      setState({ kind: 'fatal', code });
+    },
+    [bridge, payload],
+  );
+
+  const load = useCallback(async () => {
+    if (!api) return;
+    try {
+      const session = await api.session();
+      sessionRef.current = session;
+      applyStyle(session.style);
+      if (!langFromUrl && session.lang) {
+        const l = pickLanguage(session.lang);
+        setLang(l);
+        await setLanguage(l);
+      }
+      bridge.post('load', payload(session));
+      const resumed = session.progress.some((p) => isDone(session.progress, p.id));
+      if (restart || resumed) bridge.post('restart', payload(session));
+      started.current = resumed;
+      const step = resumeStep(session);
+      if (!step) {
+        const thanks = visibleSteps(session).find((s) => s.type === 'thank_you') ?? null;
+        setState({ kind: 'finished', session, step: thanks });
+        return;
+      }
+      setState({ kind: 'step', session, step, progress: session.progress });
+    } catch (e) {
+      if (e instanceof ApiError && !isFatal(e) && e.status !== 401 && e.status !== 404) {
+        setState({ kind: 'fatal', code: e.code === 'network_error' ? 'network' : 'generic' });
+      } else fatal(e);
+    }
+  }, [api, bridge, payload, fatal, langFromUrl, restart]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  const done = useCallback(() => {
+    setState((s) => {
+      if (s.kind !== 'step') return s;
+      const progress: StepProgress[] = [...s.progress.filter((p) => p.id !== s.step.id), { id: s.step.id, type: s.step.type, status: 'submitted', attemptsLeft: null }];
+      if (!started.current) {
+        started.current = true;
+        bridge.post('start', payload(s.session, sdkStepType(s.step.type)));
+      }
+      bridge.post('passStep', payload(s.session, sdkStepType(s.step.type)));
+      const next = nextAfter(s.session, s.step.id, progress);
+      if (!next || next.type === 'thank_you') return { kind: 'finished', session: s.session, step: next };
+      return { ...s, step: next, progress };
+    });
+    window.scrollTo({ top: 0 });
+  }, [bridge, payload]);
+
+  const changeLanguage = (l: string) => {
+    setLang(l);
+    setLanguage(l);
+  };
+
+  let body: React.ReactNode;
+  let position: { current: number; total: number } | undefined;
+  if (state.kind === 'loading') body = <Screen title={t('common.loading')}><Spinner /></Screen>;
+  else if (state.kind === 'fatal') body = <ErrorScreen code={state.code} onRetry={state.code === 'network' || state.code === 'generic' ? () => { setState({ kind: 'loading' }); load(); } : undefined} />;
+  else if (state.kind === 'finished')
+    body = (
+      <ThankYou api={api!} session={state.session} step={state.step} embedded={bridge.embedded}
+        onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} />
+    );
+  else {
+    const steps = visibleSteps(state.session).filter((s) => s.type !== 'thank_you');
+    position = { current: steps.findIndex((s) => s.id === state.step.id) + 1, total: steps.length };
+    body = (
+      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, embedded: bridge.embedded, done, fatal }}>
+        <Suspense fallback={<Screen title={t('common.loading')}><Spinner /></Screen>}>
+          <StepView key={state.step.id} step={state.step} />
+        </Suspense>
+      </Ctx.Provider>
+    );
+  }
+  return (
+    <Shell current={position?.current} total={position?.total} lang={lang} languages={LANGUAGES} onLanguage={changeLanguage}>
+      {body}
+    </Shell>
+  );
+}
+
+function StepView({ step }: { step: FlowStep }) {
+  switch (step.type) {
+    case 'intro':
+      return <Intro />;
+    case 'document':
+      return <DocumentStep />;
+    case 'selfie':
+      return <FaceStep kind="selfie" />;
+    case 'selfie_with_document':
+      return <FaceStep kind="selfie_with_document" />;
+    case 'liveness':
+      return <LivenessStep />;
+    case 'questionnaire':
+      return <QuestionnaireStep />;
+    case 'email':
+      return <OtpStep channel="email" />;
+    case 'phone':
+      return <OtpStep channel="phone" />;
+    default:
+      return <ErrorScreen code="unsupportedStep" />;
+  }
+}

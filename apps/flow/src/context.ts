@@ -1,0 +1,21 @@
+import { createContext, useContext } from 'react';
+import type { Api, FlowSession, FlowStep } from './api.ts';
+
+export type StepContext = {
+  api: Api;
+  session: FlowSession;
+  step: FlowStep;
+  embedded: boolean;
+  /** The step's submission was accepted: move on without waiting for any processing. */
+  done: () => void;
+  /** An error the person cannot fix inside this step (expired session, attempts used up…). */
+  fatal: (e: unknown) => void;
+};
+
+export const Ctx = createContext<StepContext | null>(null);
+
+export function useStep(): StepContext {
+  const c = useContext(Ctx);
+  if (!c) throw new Error('useStep outside a step');
+  return c;
+}

@@ -1,0 +1,69 @@
+const en = {
+  common: {
+    continue: 'Continue', back: 'Back', retry: 'Try again', retake: 'Retake', usePhoto: 'Use this photo', upload: 'Upload a photo instead',
+    uploading: 'Uploading securely…', checking: 'Checking…', secure: 'Secure verification', encrypted: 'Your data is encrypted and used only to verify your identity.',
+    poweredBy: 'Powered by Tessera', stepOf: 'Step {{current}} of {{total}}', loading: 'Loading…', takePhoto: 'Take photo', close: 'Close',
+  },
+  intro: {
+    title: 'Verify your identity', lead: 'It takes about 3 minutes. You will need:',
+    needDocument: 'A valid identity document', needFace: 'Your face, in good light', needPhone: 'Access to your email or phone',
+    privacy: 'By continuing you agree that your photos and data are processed to verify your identity.', start: 'Start verification',
+  },
+  handoff: {
+    button: 'Continue on your phone', title: 'Continue on your phone', lead: 'Scan this code with your phone camera, or open the link on your phone. This page will update when you are done.',
+    waiting: 'Waiting for your phone…', copy: 'Copy link', copied: 'Link copied',
+  },
+  document: {
+    chooseTitle: 'Choose your document', country: 'Issuing country', type: 'Document type', chooseCountry: 'Select a country',
+    types: { passport: 'Passport', id_card: 'Identity card', driving_licence: "Driver's licence", residence_permit: 'Residence permit' },
+    front: 'Front of your {{type}}', back: 'Back of your {{type}}', page: 'Photo page of your passport',
+    hintFrame: 'Place the document inside the frame', hintHold: 'Hold still…', hintBlur: 'Too blurry — hold steady', hintDark: 'Too dark — find more light', hintGlare: 'Too bright — avoid glare',
+    reviewTitle: 'Check your photo', reviewLead: 'Make sure all details are readable, with no glare or blur.',
+    confirmTitle: 'Confirm your details', confirmLead: 'We read these from your document. Correct anything that is wrong.',
+    noCountries: 'No document country is accepted for this verification.',
+  },
+  fields: {
+    firstName: 'First name', lastName: 'Last name', dateOfBirth: 'Date of birth', documentNumber: 'Document number', expiryDate: 'Expiry date',
+    nationality: 'Nationality', sex: 'Sex', issueDate: 'Issue date', placeOfBirth: 'Place of birth', address: 'Address', personalNumber: 'Personal number',
+  },
+  selfie: {
+    title: 'Take a selfie', lead: 'Look straight at the camera, remove glasses and hats, and make sure your face is well lit.',
+    hintFace: 'Position your face in the oval', hintHold: 'Hold still…', hintMany: 'Only one face should be visible', hintNoFace: 'We cannot see your face',
+    noFace: 'Face could not be detected. Please upload a clear image of your face.', continueAnyway: 'Continue anyway',
+  },
+  swd: { title: 'Selfie with your document', lead: 'Hold your document next to your face. Both your face and the document must be clearly visible.' },
+  liveness: {
+    title: 'Liveness check', lead: 'Follow the instructions on screen. This shows that you are a real person, present now.', start: 'Start',
+    loadingModel: 'Preparing the camera check…', done: 'Done', notConfirmed: 'Moving on', sending: 'Sending…',
+    actions: {
+      turn_left: 'Turn your head to the left', turn_right: 'Turn your head to the right', look_up: 'Look up', look_down: 'Look down',
+      blink: 'Blink your eyes', smile: 'Smile', open_mouth: 'Open your mouth', nod: 'Nod your head', look_straight: 'Look straight at the camera',
+      other: 'Follow the instruction: {{action}}',
+    },
+  },
+  questionnaire: { title: 'A few questions' },
+  otp: {
+    emailTitle: 'Verify your email', phoneTitle: 'Verify your phone number', emailLabel: 'Email address', phoneLabel: 'Phone number',
+    send: 'Send code', codeLabel: 'Verification code', codeLead: 'Enter the code we sent to {{to}}.', verify: 'Verify', resend: 'Send a new code',
+    resendIn: 'New code in {{s}} s', change: 'Change',
+  },
+  done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', returnNow: 'Return now' },
+  camera: {
+    denied: 'Camera access was denied. You can allow it in your browser settings, or upload a photo instead.',
+    unavailable: 'No camera is available on this device. Upload a photo instead.', starting: 'Starting camera…', switch: 'Switch camera',
+  },
+  errors: {
+    title: 'Something went wrong', uploadFailed: 'The upload failed. Your photo is kept — try again.', network: 'The connection failed. Check your internet and try again.',
+    session_expired: 'This verification link has expired. Please ask for a new link.', session_not_found: 'This verification link is not valid. Please ask for a new link.',
+    unauthorized: 'This verification link is not valid. Please ask for a new link.',
+    attempts_exhausted: 'You have used all attempts for this step. We will contact you about what happens next.',
+    country_not_allowed: 'Documents from this country are not accepted for this verification.', flow_completed: 'This verification is already complete.',
+    applicant_locked: 'This verification cannot be continued. We will contact you.', noToken: 'Open this page from the link you received to start your verification.',
+    file_too_large: 'This file is too large. Use a photo under 10 MB.', unsupported_file: 'This file type is not supported. Use a JPEG or PNG photo.',
+    invalid_code: 'This code is not correct. Check it and try again.', code_expired: 'This code has expired. Send a new code.',
+    generic: 'Please try again.', attemptsLeft_one: '{{count}} attempt left', attemptsLeft_other: '{{count}} attempts left',
+    qualityIssue: 'Photo quality issue', unsupportedStep: 'This step cannot be completed in this browser.',
+  },
+};
+export default en;
+export type Messages = typeof en;

@@ -1,0 +1,70 @@
+import type { Messages } from './en.ts';
+
+const fr: Messages = {
+  common: {
+    continue: 'Continuer', back: 'Retour', retry: 'Réessayer', retake: 'Reprendre', usePhoto: 'Utiliser cette photo', upload: 'Importer une photo',
+    uploading: 'Envoi sécurisé…', checking: 'Vérification…', secure: 'Vérification sécurisée', encrypted: 'Vos données sont chiffrées et servent uniquement à vérifier votre identité.',
+    poweredBy: 'Propulsé par Tessera', stepOf: 'Étape {{current}} sur {{total}}', loading: 'Chargement…', takePhoto: 'Prendre la photo', close: 'Fermer',
+  },
+  intro: {
+    title: 'Vérifiez votre identité', lead: 'Cela prend environ 3 minutes. Vous aurez besoin :',
+    needDocument: "D'une pièce d'identité valide", needFace: 'De votre visage, bien éclairé', needPhone: 'De votre e-mail ou téléphone',
+    privacy: 'En continuant, vous acceptez que vos photos et données soient traitées pour vérifier votre identité.', start: 'Commencer',
+  },
+  handoff: {
+    button: 'Continuer sur mon téléphone', title: 'Continuer sur votre téléphone', lead: "Scannez ce code avec l'appareil photo de votre téléphone, ou ouvrez le lien sur votre téléphone. Cette page se mettra à jour ensuite.",
+    waiting: 'En attente de votre téléphone…', copy: 'Copier le lien', copied: 'Lien copié',
+  },
+  document: {
+    chooseTitle: 'Choisissez votre document', country: 'Pays de délivrance', type: 'Type de document', chooseCountry: 'Choisissez un pays',
+    types: { passport: 'Passeport', id_card: "Carte d'identité", driving_licence: 'Permis de conduire', residence_permit: 'Titre de séjour' },
+    front: 'Recto de votre {{type}}', back: 'Verso de votre {{type}}', page: 'Page photo de votre passeport',
+    hintFrame: 'Placez le document dans le cadre', hintHold: 'Ne bougez plus…', hintBlur: 'Image floue — tenez stable', hintDark: "Trop sombre — cherchez plus de lumière", hintGlare: 'Trop lumineux — évitez les reflets',
+    reviewTitle: 'Vérifiez votre photo', reviewLead: 'Toutes les informations doivent être lisibles, sans reflet ni flou.',
+    confirmTitle: 'Confirmez vos informations', confirmLead: 'Nous les avons lues sur votre document. Corrigez ce qui est inexact.',
+    noCountries: "Aucun pays de document n'est accepté pour cette vérification.",
+  },
+  fields: {
+    firstName: 'Prénom', lastName: 'Nom', dateOfBirth: 'Date de naissance', documentNumber: 'Numéro du document', expiryDate: "Date d'expiration",
+    nationality: 'Nationalité', sex: 'Sexe', issueDate: 'Date de délivrance', placeOfBirth: 'Lieu de naissance', address: 'Adresse', personalNumber: 'Numéro personnel',
+  },
+  selfie: {
+    title: 'Prenez un selfie', lead: "Regardez l'objectif, retirez lunettes et chapeau, et assurez-vous que votre visage est bien éclairé.",
+    hintFace: "Placez votre visage dans l'ovale", hintHold: 'Ne bougez plus…', hintMany: 'Un seul visage doit être visible', hintNoFace: 'Nous ne voyons pas votre visage',
+    noFace: "Le visage n'a pas pu être détecté. Veuillez importer une image nette de votre visage.", continueAnyway: 'Continuer quand même',
+  },
+  swd: { title: 'Selfie avec votre document', lead: 'Tenez votre document à côté de votre visage. Votre visage et le document doivent être bien visibles.' },
+  liveness: {
+    title: 'Contrôle du vivant', lead: "Suivez les instructions à l'écran. Cela montre que vous êtes une vraie personne, présente maintenant.", start: 'Commencer',
+    loadingModel: 'Préparation du contrôle…', done: 'Fait', notConfirmed: 'On continue', sending: 'Envoi…',
+    actions: {
+      turn_left: 'Tournez la tête à gauche', turn_right: 'Tournez la tête à droite', look_up: 'Regardez vers le haut', look_down: 'Regardez vers le bas',
+      blink: 'Clignez des yeux', smile: 'Souriez', open_mouth: 'Ouvrez la bouche', nod: 'Hochez la tête', look_straight: "Regardez droit vers l'objectif",
+      other: "Suivez l'instruction : {{action}}",
+    },
+  },
+  questionnaire: { title: 'Quelques questions' },
+  otp: {
+    emailTitle: 'Vérifiez votre e-mail', phoneTitle: 'Vérifiez votre numéro de téléphone', emailLabel: 'Adresse e-mail', phoneLabel: 'Numéro de téléphone',
+    send: 'Envoyer le code', codeLabel: 'Code de vérification', codeLead: 'Saisissez le code envoyé à {{to}}.', verify: 'Vérifier', resend: 'Envoyer un nouveau code',
+    resendIn: 'Nouveau code dans {{s}} s', change: 'Modifier',
+  },
+  done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', returnNow: 'Revenir maintenant' },
+  camera: {
+    denied: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, ou importez une photo.",
+    unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", starting: 'Démarrage de la caméra…', switch: 'Changer de caméra',
+  },
+  errors: {
+    title: 'Un problème est survenu', uploadFailed: "L'envoi a échoué. Votre photo est conservée — réessayez.", network: 'La connexion a échoué. Vérifiez votre connexion et réessayez.',
+    session_expired: 'Ce lien de vérification a expiré. Demandez un nouveau lien.', session_not_found: "Ce lien de vérification n'est pas valide. Demandez un nouveau lien.",
+    unauthorized: "Ce lien de vérification n'est pas valide. Demandez un nouveau lien.",
+    attempts_exhausted: 'Vous avez utilisé toutes les tentatives pour cette étape. Nous vous contacterons pour la suite.',
+    country_not_allowed: 'Les documents de ce pays ne sont pas acceptés pour cette vérification.', flow_completed: 'Cette vérification est déjà terminée.',
+    applicant_locked: 'Cette vérification ne peut pas continuer. Nous vous contacterons.', noToken: 'Ouvrez cette page depuis le lien reçu pour commencer la vérification.',
+    file_too_large: 'Ce fichier est trop volumineux. Utilisez une photo de moins de 10 Mo.', unsupported_file: "Ce type de fichier n'est pas pris en charge. Utilisez une photo JPEG ou PNG.",
+    invalid_code: "Ce code n'est pas correct. Vérifiez-le et réessayez.", code_expired: 'Ce code a expiré. Demandez un nouveau code.',
+    generic: 'Veuillez réessayer.', attemptsLeft_one: '{{count}} tentative restante', attemptsLeft_other: '{{count}} tentatives restantes',
+    qualityIssue: 'Problème de qualité de la photo', unsupportedStep: 'Cette étape ne peut pas être réalisée dans ce navigateur.',
+  },
+};
+export default fr;

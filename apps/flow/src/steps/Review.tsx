@@ -1,0 +1,66 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { checkPhoto, type LocalIssue } from '../capture/image.ts';
+import { Alert, Screen, Spinner } from '../ui/Screen.tsx';
+
+type Props = {
+  title: string;
+  image: Blob;
+  kind: 'document' | 'face';
+  busy: boolean;
+  /** Server-side problem with this photo (quality, no face) or a failed upload. */
+  error: string | null;
+  /** After a failed upload the same photo is sent again; after a rejected photo only retake remains. */
+  canSend: boolean;
+  attemptsLeft?: number | null;
+  onSend: () => void;
+  onRetake: () => void;
+  extra?: React.ReactNode;
+};
+
+/** Shows the photo before it is sent, with instant on-device quality warnings. */
+export function Review({ title, image, kind, busy, error, canSend, attemptsLeft, onSend, onRetake, extra }: Props) {
+  const { t } = useTranslation();
+  const url = useMemo(() => URL.createObjectURL(image), [image]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  const [issues, setIssues] = useState<LocalIssue[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    checkPhoto(image, kind).then((i) => live && setIssues(i));
+    return () => {
+      live = false;
+    };
+  }, [image, kind]);
+  const hint: Record<LocalIssue, string> = { blur: t('document.hintBlur'), dark: t('document.hintDark'), glare: t('document.hintGlare') };
+  return (
+    <Screen
+      title={title}
+      lead={t('document.reviewLead')}
+      footer={
+        <>
+          {canSend && (
+            <button type="button" className="btn btn--primary" onClick={onSend} disabled={busy} aria-busy={busy}>
+              {busy ? t('common.uploading') : error ? t('common.retry') : t('common.usePhoto')}
+            </button>
+          )}
+          <button type="button" className={canSend ? 'btn btn--ghost' : 'btn btn--primary'} onClick={onRetake} disabled={busy}>
+            {t('common.retake')}
+          </button>
+          {extra}
+        </>
+      }
+    >
+      <div className={`preview preview--${kind}`}>
+        <img src={url} alt={title} />
+        {busy && <div className="preview__busy"><Spinner label={t('common.uploading')} /></div>}
+      </div>
+      {error && (
+        <Alert>
+          {error}
+          {typeof attemptsLeft === 'number' && <div className="muted">{t('errors.attemptsLeft', { count: attemptsLeft })}</div>}
+        </Alert>
+      )}
+      {!error && issues && issues.length > 0 && <Alert tone="info">{issues.map((i) => hint[i]).join(' · ')}</Alert>}
+    </Screen>
+  );
+}

@@ -1,0 +1,31 @@
+const KEY = 'tessera.flow.token';
+
+/**
+ * The access token arrives in the URL fragment (never sent to a server or written to logs). It is moved
+ * into this tab's sessionStorage so a reload resumes, and the fragment is cleared from the address bar.
+ */
+export function takeTokenFromLocation(loc: Pick<Location, 'hash'>, storage: Pick<Storage, 'getItem' | 'setItem'> | null): string | null {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const fromHash = params.get('token');
+  if (fromHash) {
+    try {
+      storage?.setItem(KEY, fromHash);
+    } catch {
+      // Storage can be blocked (private mode, third-party frame); the token still works for this page view.
+    }
+    return fromHash;
+  }
+  try {
+    return storage?.getItem(KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function safeSessionStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
