@@ -27,7 +27,8 @@ function bruteForce(data: Map<string, Float32Array>, q: Float32Array, k: number)
 
 describe('SIMD kernel', () => {
   it('is a valid WebAssembly module', () => {
-    expect(WebAssembly.validate(kernelBytes())).toBe(true);
+    const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    expect(wasm.validate(kernelBytes())).toBe(true);
   });
 });
 
