@@ -47,3 +47,12 @@ export {
   type LivenessResult,
 } from './liveness.ts';
 export { faceCommand, type FaceCommandOptions } from './cli.ts';
+export {
+  assessSelfie,
+  checkConsistency,
+  type ConsistencyOptions,
+  type ConsistencyResult,
+  type DocumentFacts,
+  type SelfieAssessment,
+  type SelfieFlag,
+} from './checks.ts';
