@@ -82,7 +82,7 @@ export async function decodeImage(input: Uint8Array, limits: ImageLimits = DEFAU
   try {
     meta = await sharp(bytes, options).metadata();
   } catch (err) {
-    throw decodeError(err);
+    throw decodeError(err, format);
   }
   if (!meta.width || !meta.height) throw new FaceError('INVALID_IMAGE', 'The image has no dimensions');
   if (meta.width * meta.height > limits.maxPixels) {
@@ -109,16 +109,19 @@ export async function decodeImage(input: Uint8Array, limits: ImageLimits = DEFAU
       width: info.width,
       height: info.height,
       original: { width, height, format },
-      scale: width / info.width,
+      // The longest side is resized exactly; the other is rounded to whole pixels.
+      scale: Math.max(width, height) / Math.max(info.width, info.height),
     };
   } catch (err) {
-    throw decodeError(err);
+    throw decodeError(err, format);
   }
 }
 
-function decodeError(err: unknown): FaceError {
+function decodeError(err: unknown, format: ImageFormat): FaceError {
   if (err instanceof FaceError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) return new FaceError('IMAGE_TOO_LARGE', 'The image has too many pixels');
+  // The prebuilt libvips decodes AVIF but not HEVC-coded HEIC (patent-encumbered codec).
+  if (format === 'heif') return new FaceError('UNSUPPORTED_FORMAT', 'HEIC images are not supported: please upload a JPEG or PNG');
   return new FaceError('INVALID_IMAGE', 'The image could not be decoded');
 }
