@@ -97,7 +97,7 @@ export function BlockSkeleton({ lines = 4 }: { lines?: number }) {
 const STATUS_COLORS: Record<string, string> = {
   approved: 'teal',
   passed: 'teal',
-  completed: 'teal',
+  completed: 'cyan',
   active: 'teal',
   accepted: 'teal',
   published: 'teal',
@@ -116,8 +116,11 @@ const STATUS_COLORS: Record<string, string> = {
   expired: 'gray',
   archived: 'gray',
   pending: 'yellow',
-  in_review: 'orange',
+  incomplete: 'yellow',
+  opened: 'blue',
   review: 'orange',
+  engine_unavailable: 'gray',
+  in_review: 'orange',
   on_hold: 'grape',
   needs_review: 'orange',
   queued: 'blue',
@@ -140,13 +143,13 @@ const STATUS_COLORS: Record<string, string> = {
 };
 
 export function statusColor(status: string | null | undefined) {
-  return STATUS_COLORS[status ?? ''] ?? 'gray';
+  return STATUS_COLORS[(status ?? '').toLowerCase()] ?? 'gray';
 }
 
 /** Colour and words together: a status is never conveyed by colour alone. */
 export function StatusBadge({ status, size = 'sm' }: { status: string | null | undefined; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   const { t } = useTranslation();
-  const s = status ?? 'unknown';
+  const s = (status ?? 'unknown').toLowerCase();
   return (
     <Badge color={statusColor(s)} variant="light" size={size} radius="sm" tt="none" fw={600}>
       {t(`status.${s}`, { defaultValue: s.replace(/_/g, ' ') })}

@@ -1,0 +1,100 @@
+import type { StepType } from './flows.ts';
+
+export const APPLICANT_STATUSES = ['INIT', 'INCOMPLETE', 'IN_PROGRESS', 'ON_HOLD', 'COMPLETED', 'APPROVED', 'DECLINED'] as const;
+export type ApplicantStatus = (typeof APPLICANT_STATUSES)[number];
+export const STEP_STATUSES = ['not_submitted', 'pending', 'approved', 'rejected'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export type Review = {
+  decision?: 'approve' | 'decline';
+  decidedBy?: string;
+  reason?: string | null;
+  reasons?: string[];
+  rejectLabels?: string[];
+  rejectType?: 'FINAL' | 'RETRY' | null;
+  retrySteps?: string[];
+  clientComment?: string | null;
+  policy?: string;
+  evaluatedAt?: string;
+  reviewedAt?: string;
+};
+
+export type ApplicantSummary = {
+  id: string;
+  externalUserId: string;
+  type: 'individual' | 'company';
+  status: ApplicantStatus;
+  flowId: string;
+  levelId: string | null;
+  name: string | null;
+  country: string | null;
+  tags: string[];
+  reviewerId: string | null;
+  review: Review | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  decidedAt: string | null;
+  deletion: { requestedAt: string | null; eraseAfter: string | null } | null;
+};
+
+export type FileRef = { id: string; kind: string; mime: string; width: number | null; height: number | null; capturedAt: string | null; createdAt: string; url: string };
+
+export type Submission = {
+  id: string;
+  attempt: number;
+  status: 'queued' | 'processing' | 'completed';
+  outcome: 'passed' | 'failed' | 'review' | 'engine_unavailable' | null;
+  reasons: string[];
+  summary: Record<string, unknown>;
+  source: string;
+  active: boolean;
+  result: unknown;
+  answers: unknown;
+  files: FileRef[];
+  createdAt: string;
+  processedAt: string | null;
+  deactivatedAt: string | null;
+  deactivatedBy: string | null;
+};
+
+export type StepView = { id: string; type: StepType; title: string | null; status: StepStatus; attemptsUsed: number; current: Submission | null; history: Submission[] };
+
+export type DocumentView = {
+  id: string;
+  submissionId: string;
+  documentType: string | null;
+  issuingState: string | null;
+  valid: boolean | null;
+  fields: Record<string, unknown>;
+  originalFields: Record<string, unknown>;
+  amendedFields: string[];
+  checks: Record<string, unknown>;
+  active: boolean;
+  createdAt: string;
+};
+
+export type WarningView = { id: string; kind: string; severity: 'info' | 'warning' | 'critical'; stepId: string | null; message: string; details: Record<string, unknown>; createdAt: string; resolvedAt: string | null; resolvedBy: string | null; resolutionNote: string | null };
+
+export type ApplicantFull = ApplicantSummary & {
+  applicationId: string | null;
+  flowVersionId: string;
+  lang: string | null;
+  metadata: Record<string, unknown>;
+  startedAt: string | null;
+  info: { email: string | null; phone: string | null; fixedInfo: Record<string, unknown> | null; extracted: Record<string, unknown> | null };
+  device: { ip: string | null; country: string | null; city: string | null; os: string | null; browser: string | null; browserVersion: string | null; deviceType: string | null; userAgent: string | null } | null;
+  sessions: { id: string; status: string; createdAt: string; openedAt: string | null; expiresAt: string; ipCountry: string | null; onDemand: boolean; criticalErrors: number }[];
+  steps: StepView[];
+  documents: DocumentView[];
+  warnings: WarningView[];
+  flow: { approvalPolicy: string; steps: { id: string; type: StepType; title: string | null }[] };
+  aml: { settings: Record<string, unknown> } | null;
+};
+
+export type Comment = { id: string; stepId: string | null; parentId: string | null; authorId: string | null; authorName?: string | null; visibility: 'internal' | 'applicant'; text: string; createdAt: string };
+export type TimelineEntry = { id: string; at: string; action: string; actorType: string; actorId: string | null; actorLabel: string | null; ip: string | null; os: string | null; browser: string | null; after: unknown };
+export type SessionLink = { id: string; url: string; accessToken: string; expiresAt: string };
+
+/** Lower-case key for status labels and colours ('IN_PROGRESS' → 'in_progress'). */
+export const statusKey = (s: string) => s.toLowerCase();
