@@ -37,6 +37,9 @@ const ZEnv = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  SMS_PROVIDER: z.enum(['console', 'http']).default('console'),
+  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_TOKEN: z.string().optional(),
 });
 
 export type Config = {
@@ -63,6 +66,7 @@ export type Config = {
   sessionTtlHours: number;
   dbPoolMax: number;
   workerConcurrency: number;
+  sms: { provider: 'console' | 'http'; url?: string; token?: string };
 };
 
 export class ConfigError extends Error {
@@ -87,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     const missing = (['PUBLIC_URL', 'MASTER_KEY'] as const).filter((k) => !e[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
   }
+  if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) throw new ConfigError('Invalid configuration:\n  SMS_HTTP_URL: required when SMS_PROVIDER=http');
   if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE_DRIVER=s3');
 
   const masterKey = e.MASTER_KEY ? Buffer.from(e.MASTER_KEY, 'base64') : devMasterKey(dataDir, opts.quiet);
@@ -124,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     sessionTtlHours: e.SESSION_TTL_HOURS,
     dbPoolMax: e.DB_POOL_MAX,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
   };
 }
 

@@ -12,6 +12,20 @@ import { orgServiceFactory } from './modules/org/org-service.ts';
 import { authServiceFactory } from './modules/auth/auth-service.ts';
 import { teamServiceFactory } from './modules/team/team-service.ts';
 import { demoServiceFactory } from './modules/demo/demo-service.ts';
+import { eventServiceFactory } from './modules/event/event-service.ts';
+import { flowServiceFactory } from './modules/flow/flow-service.ts';
+import { demoFlowSeeder } from './modules/flow/demo-flows.ts';
+import { stateMachineFactory } from './modules/applicant/state-machine.ts';
+import { applicantServiceFactory } from './modules/applicant/applicant-service.ts';
+import { applicantViewFactory } from './modules/applicant/applicant-view.ts';
+import { erasureServiceFactory } from './modules/applicant/erasure-service.ts';
+import { sessionServiceFactory } from './modules/session/session-service.ts';
+import { stepServiceFactory } from './modules/steps/step-service.ts';
+import { reviewServiceFactory } from './modules/review/review-service.ts';
+import { linkServiceFactory } from './modules/link/link-service.ts';
+import { otpServiceFactory } from './modules/otp/otp-service.ts';
+import { consoleSmsProvider, httpSmsProvider } from './modules/otp/sms-provider.ts';
+import { livenessServiceFactory } from './modules/biometrics/liveness-service.ts';
 
 /** The composition root: every service is built here once, from its explicit dependencies. */
 export async function createContext(config: Config, opts: { database?: Database; logger?: Logger } = {}) {
@@ -36,6 +50,20 @@ export async function createContext(config: Config, opts: { database?: Database;
   const auth = authServiceFactory({ db, config, crypto, audit, mail, orgs });
   const team = teamServiceFactory({ db, config, audit, mail, hashPassword: auth.hashPassword });
   const demo = demoServiceFactory({ db, config, crypto, orgs, applications, auth });
+  const events = eventServiceFactory({ db });
+  const flows = flowServiceFactory({ db, audit });
+  const states = stateMachineFactory({ audit, events });
+  const applicants = applicantServiceFactory({ db, config, crypto, audit, events, flows, states });
+  const sessions = sessionServiceFactory({ db, config, crypto, audit, flows });
+  const steps = stepServiceFactory({ db, crypto, storage, queue, audit, events, flows, states, sessions });
+  const review = reviewServiceFactory({ db, crypto, audit, events, states, applicants, steps, queue });
+  const applicantView = applicantViewFactory({ db, crypto, steps, sessions });
+  const erasure = erasureServiceFactory({ db, storage, audit });
+  const links = linkServiceFactory({ db, config, crypto, audit, flows, sessions, events });
+  const sms = config.sms.provider === 'http' ? httpSmsProvider(config.sms.url!, config.sms.token, logger) : consoleSmsProvider(config.env);
+  const otp = otpServiceFactory({ db, crypto, mail, sms });
+  const liveness = livenessServiceFactory({ db });
+  demo.addSeeder(demoFlowSeeder({ db, flows }));
 
   queue.define(allJobs);
 
@@ -54,6 +82,20 @@ export async function createContext(config: Config, opts: { database?: Database;
     auth,
     team,
     demo,
+    events,
+    flows,
+    states,
+    applicants,
+    applicantView,
+    sessions,
+    steps,
+    review,
+    erasure,
+    links,
+    otp,
+    liveness,
+    /** The applicant-token authenticator used by routes with auth 'applicant'. */
+    resolveApplicantToken: sessions.resolve,
     async close() {
       await queue.stop();
       await mail.close();

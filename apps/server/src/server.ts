@@ -46,4 +46,5 @@ export async function runServer(config: Config, modes: RunMode[], opts: { onRead
 
 async function registerSchedules(ctx: AppContext) {
   await ctx.queue.schedule('maintenance.cleanup', '*/15 * * * *');
+  await ctx.queue.schedule('applicants.erase', '7 * * * *');
 }

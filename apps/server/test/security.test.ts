@@ -15,7 +15,7 @@ let powerless: Client;
 const ids: Record<string, { otherOrg: string; otherMode?: string }> = {};
 
 // A body each id-taking write route accepts, so the 404 comes from authorisation, not validation.
-const BODIES: Record<string, object> = {
+const BODIES: Record<string, Record<string, unknown>> = {
   'PATCH /v1/team/users/:id': { status: 'active' },
   'PATCH /v1/team/roles/:id': { description: 'x' },
   'PATCH /v1/applications/:id': { description: 'x' },

@@ -179,6 +179,247 @@ export interface MailMessagesTable {
   sentAt: Date | null;
 }
 
+
+export type ApplicantStatus = 'INIT' | 'INCOMPLETE' | 'IN_PROGRESS' | 'ON_HOLD' | 'COMPLETED' | 'APPROVED' | 'DECLINED';
+
+export interface FlowsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  name: string;
+  kind: Generated<'regular' | 'on_demand'>;
+  status: Generated<'active' | 'archived'>;
+  draft: Json<unknown>;
+  currentVersion: number | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface FlowVersionsTable {
+  id: string;
+  flowId: string;
+  orgId: string;
+  mode: Mode;
+  version: number;
+  definition: Json<unknown>;
+  publishedBy: string | null;
+  publishedAt: CreatedAt;
+}
+
+export interface LevelsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  name: string;
+  flowId: string;
+  rank: Generated<number>;
+  createdAt: CreatedAt;
+}
+
+export interface ApplicantsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  type: Generated<'individual' | 'company'>;
+  externalUserId: string;
+  applicationId: string | null;
+  flowId: string;
+  flowVersionId: string;
+  levelId: string | null;
+  status: Generated<ApplicantStatus>;
+  lang: string | null;
+  emailEnc: string | null;
+  phoneEnc: string | null;
+  fixedInfoEnc: string | null;
+  infoEnc: string | null;
+  tags: Generated<string[]>;
+  metadata: Json<Record<string, unknown>>;
+  searchIndex: Generated<string[]>;
+  country: string | null;
+  reviewerId: string | null;
+  review: Json<Record<string, unknown>> | null;
+  eventSeq: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  decidedAt: Date | null;
+  deleteRequestedAt: Date | null;
+  eraseAfter: Date | null;
+  erasedAt: Date | null;
+}
+
+export interface ApplicantSessionsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  flowVersionId: string | null;
+  tokenHash: string;
+  lang: string | null;
+  status: Generated<'active' | 'completed' | 'expired' | 'frozen' | 'revoked'>;
+  linkId: string | null;
+  parentId: string | null;
+  handoffCodeHash: string | null;
+  handoffExpiresAt: Date | null;
+  criticalErrors: Generated<number>;
+  deviceEnc: string | null;
+  ipCountry: string | null;
+  createdAt: CreatedAt;
+  openedAt: Date | null;
+  lastSeenAt: Date | null;
+  expiresAt: Timestamp;
+  frozenAt: Date | null;
+}
+
+export interface LinksTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  flowId: string;
+  batchId: string;
+  tokenHash: string;
+  tokenEnc: string;
+  lang: string | null;
+  status: Generated<'created' | 'opened' | 'in_progress' | 'completed' | 'failed' | 'expired'>;
+  applicantId: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  expiresAt: Timestamp;
+  redeemedAt: Date | null;
+}
+
+export type SubmissionOutcome = 'passed' | 'failed' | 'review' | 'engine_unavailable';
+
+export interface StepSubmissionsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  sessionId: string | null;
+  stepId: string;
+  stepType: string;
+  attemptNo: number;
+  status: Generated<'queued' | 'processing' | 'completed'>;
+  outcome: SubmissionOutcome | null;
+  reasons: Generated<string[]>;
+  summary: Json<Record<string, unknown>>;
+  payloadEnc: string | null;
+  resultEnc: string | null;
+  active: Generated<boolean>;
+  source: Generated<'applicant' | 'system' | 'reviewer'>;
+  createdAt: CreatedAt;
+  processedAt: Date | null;
+  deactivatedAt: Date | null;
+  deactivatedBy: string | null;
+}
+
+export interface FilesTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  submissionId: string | null;
+  kind: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  bytes: number;
+  sha256: string;
+  storageKey: string;
+  capturedAt: Date | null;
+  createdAt: CreatedAt;
+  erasedAt: Date | null;
+}
+
+export interface DocumentsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  submissionId: string;
+  documentType: string | null;
+  issuingState: string | null;
+  numberIndex: string | null;
+  personIndex: string | null;
+  fieldsEnc: string | null;
+  amendedEnc: string | null;
+  checks: Json<Record<string, unknown>>;
+  valid: boolean | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface WarningsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  stepId: string | null;
+  kind: string;
+  sourceKey: string;
+  severity: Generated<'info' | 'warning' | 'critical'>;
+  message: string;
+  details: Json<Record<string, unknown>>;
+  createdAt: CreatedAt;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolutionNote: string | null;
+}
+
+export interface CommentsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  stepId: string | null;
+  parentId: string | null;
+  authorId: string | null;
+  visibility: 'internal' | 'applicant';
+  textEnc: string;
+  createdAt: CreatedAt;
+}
+
+export interface EventsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  type: string;
+  applicantId: string | null;
+  seq: number | null;
+  payload: Json<Record<string, unknown>>;
+  createdAt: CreatedAt;
+}
+
+export interface OtpChallengesTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  stepId: string;
+  channel: 'email' | 'sms' | 'call';
+  targetEnc: string;
+  codeHash: string;
+  attempts: Generated<number>;
+  maxAttempts: number;
+  expiresAt: Timestamp;
+  verifiedAt: Date | null;
+  createdAt: CreatedAt;
+}
+
+export interface LivenessChallengesTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string;
+  stepId: string;
+  nonce: string;
+  challenge: Json<Record<string, unknown>>;
+  expiresAt: Timestamp;
+  usedAt: Date | null;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   roles: RolesTable;
@@ -193,6 +434,20 @@ export interface DB {
   auditHeads: AuditHeadsTable;
   idempotencyKeys: IdempotencyKeysTable;
   mailMessages: MailMessagesTable;
+  flows: FlowsTable;
+  flowVersions: FlowVersionsTable;
+  levels: LevelsTable;
+  applicants: ApplicantsTable;
+  applicantSessions: ApplicantSessionsTable;
+  links: LinksTable;
+  stepSubmissions: StepSubmissionsTable;
+  files: FilesTable;
+  documents: DocumentsTable;
+  warnings: WarningsTable;
+  comments: CommentsTable;
+  events: EventsTable;
+  otpChallenges: OtpChallengesTable;
+  livenessChallenges: LivenessChallengesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
@@ -203,3 +458,13 @@ export type ApiKey = Selectable<ApiKeysTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+export type Flow = Selectable<FlowsTable>;
+export type FlowVersion = Selectable<FlowVersionsTable>;
+export type Applicant = Selectable<ApplicantsTable>;
+export type ApplicantSession = Selectable<ApplicantSessionsTable>;
+export type Submission = Selectable<StepSubmissionsTable>;
+export type Warning = Selectable<WarningsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type LinkRow = Selectable<LinksTable>;
+export type FileRow = Selectable<FilesTable>;
+export type DocumentRow = Selectable<DocumentsTable>;

@@ -22,6 +22,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import { ZodError } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -165,6 +166,11 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
       path: `${(e as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
       message: v.message,
     }));
+    return reply.code(400).send({ error: { code: 'validation_failed', message: `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details } });
+  }
+  // Services parse nested client input (flow definitions…) with zod too: that is still a bad request.
+  if (e instanceof ZodError) {
+    const details = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     return reply.code(400).send({ error: { code: 'validation_failed', message: `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details } });
   }
   if (isResponseSerializationError(e)) {

@@ -5,6 +5,11 @@ import { registerOrgRoutes } from '../modules/org/org-router.ts';
 import { registerTeamRoutes } from '../modules/team/team-router.ts';
 import { registerApplicationRoutes } from '../modules/application/application-router.ts';
 import { registerAuditRoutes } from '../modules/audit/audit-router.ts';
+import { registerFlowRoutes } from '../modules/flow/flow-router.ts';
+import { registerApplicantRoutes } from '../modules/applicant/applicant-router.ts';
+import { registerFlowApiRoutes } from '../modules/flow-api/flow-api-router.ts';
+import { registerLinkRoutes } from '../modules/link/link-router.ts';
+import { registerEventRoutes } from '../modules/event/event-router.ts';
 
 export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerAuthRoutes(app, ctx);
@@ -12,4 +17,9 @@ export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerTeamRoutes(app, ctx);
   registerApplicationRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerFlowRoutes(app, ctx);
+  registerApplicantRoutes(app, ctx);
+  registerFlowApiRoutes(app, ctx);
+  registerLinkRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
 }

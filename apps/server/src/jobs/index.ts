@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { JobDefinition } from './queue.ts';
 import { sendMailJob } from './send-mail.ts';
 import { maintenanceJob } from './maintenance.ts';
+import { processStepJob } from './process-step.ts';
+import { eraseApplicantsJob } from './erase-applicants.ts';
 
 /** Every queue the workers consume. */
-export const allJobs = [sendMailJob, maintenanceJob] as unknown as JobDefinition<z.ZodType, unknown>[];
+export const allJobs = [sendMailJob, maintenanceJob, processStepJob, eraseApplicantsJob] as unknown as JobDefinition<z.ZodType, unknown>[];

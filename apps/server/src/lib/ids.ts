@@ -15,6 +15,7 @@ export const ID_PREFIX = {
   level: 'lvl',
   session: 'ses',
   link: 'lnk',
+  linkBatch: 'lnb',
   stepResult: 'stp',
   attempt: 'att',
   file: 'fil',
@@ -32,6 +33,8 @@ export const ID_PREFIX = {
   request: 'req',
   audit: 'aud',
   mail: 'msg',
+  otp: 'otp',
+  livenessChallenge: 'lvc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
