@@ -137,6 +137,19 @@ describe('detect', () => {
     expect((await engine.detect(fx('p9.jpg'))).faces).toHaveLength(1);
   });
 
+  it('handles tiny faces and large photos without failing', async () => {
+    const face = await sharp(fx('p9.jpg')).resize(36).toBuffer();
+    const tinyFace = await sharp({ create: { width: 900, height: 700, channels: 3, background: '#9aa' } }).composite([{ input: face, left: 400, top: 300 }]).jpeg().toBuffer();
+    const r = await engine.detect(tinyFace);
+    for (const f of r.faces) expect(f.quality.issues).toContain('too_small');
+    // 24 Mpixel photo: decoded into a bounded working copy, coordinates reported in full resolution.
+    const large = await sharp(fx('p7-frontal.jpg')).resize(6000, 4000, { fit: 'fill' }).jpeg({ quality: 60 }).toBuffer();
+    const big = await engine.detect(large);
+    expect(big.image).toMatchObject({ width: 6000, height: 4000 });
+    expect(big.faces).toHaveLength(1);
+    expect(big.faces[0]!.box.width).toBeGreaterThan(1000);
+  });
+
   it('gives the same results to concurrent callers as to sequential ones', async () => {
     const names = ['p1-neutral.jpg', 'p7-frontal.jpg', 'p9.jpg', 'two-people.jpg'];
     const sequential: DetectResult[] = [];
