@@ -147,16 +147,15 @@ export function components(mask: Uint8Array, w: number, h: number, maxComponents
       const i = y * w + x;
       if (!mask[i]) continue;
       let l = 0;
-      const neigh = [
-        x > 0 ? labels[i - 1] : 0,
-        y > 0 && x > 0 ? labels[i - w - 1] : 0,
-        y > 0 ? labels[i - w] : 0,
-        y > 0 && x < w - 1 ? labels[i - w + 1] : 0,
-      ];
-      for (const n of neigh) {
-        if (!n) continue;
-        l = l ? union(l, n) : n;
-      }
+      // West, north-west, north and north-east neighbours are already labelled.
+      const a = x > 0 ? labels[i - 1] : 0;
+      const b = y > 0 && x > 0 ? labels[i - w - 1] : 0;
+      const c = y > 0 ? labels[i - w] : 0;
+      const d = y > 0 && x < w - 1 ? labels[i - w + 1] : 0;
+      if (a) l = a;
+      if (b) l = l ? union(l, b) : b;
+      if (c) l = l ? union(l, c) : c;
+      if (d) l = l ? union(l, d) : d;
       if (!l) {
         if (parent.length > maxComponents) continue;
         l = parent.length;
@@ -297,4 +296,20 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   if (s.length === 0) return NaN;
   const idx = Math.min(s.length - 1, Math.max(0, Math.round((s.length - 1) * p)));
   return s[idx];
+}
+
+/**
+ * Running maximum over a window of 2r+1 samples (van Herk / Gil-Werman): O(n) whatever the radius.
+ * Reads `n` samples at `src[off + i*stride]` and writes them likewise to `dst`.
+ */
+export function runningMax(src: ArrayLike<number>, dst: Uint8Array, off: number, n: number, stride: number, r: number): void {
+  const k = 2 * r + 1;
+  const g = new Uint8Array(n + k);
+  const hArr = new Uint8Array(n + k);
+  const at = (i: number): number => (i >= 0 && i < n ? src[off + i * stride] : 0);
+  // Padded sequence p[j] = at(j - r), j in [0, n + 2r).
+  const len = n + 2 * r;
+  for (let j = 0; j < len; j++) g[j] = j % k === 0 ? at(j - r) : Math.max(g[j - 1], at(j - r));
+  for (let j = len - 1; j >= 0; j--) hArr[j] = j === len - 1 || (j + 1) % k === 0 ? at(j - r) : Math.max(hArr[j + 1], at(j - r));
+  for (let i = 0; i < n; i++) dst[off + i * stride] = Math.max(hArr[i], g[i + 2 * r]);
 }

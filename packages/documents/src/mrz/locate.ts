@@ -1,4 +1,4 @@
-import { components, median, rotate90, sauvola, type Component, type Gray, type Point } from '../image.ts';
+import { components, median, percentile, rotate90, sauvola, type Component, type Gray, type Point } from '../image.ts';
 
 /** One MRZ text line found in the image: character blobs along a fitted straight line. */
 export interface MrzLineGeometry {
@@ -258,7 +258,8 @@ function describeGroup(group: Chain[]): MrzBandGeometry {
   const u = group[0].u;
   const v = group[0].v;
   const pitch = median(group.map((c) => c.pitch));
-  const charHeight = median(group.map((c) => c.h));
+  // Fillers are shorter than letters and digits; the upper quantile is the cap height.
+  const charHeight = percentile(group.flatMap((c) => c.blobs.map((b) => b.h)), 0.8);
   const lines: MrzLineGeometry[] = group.map((c) => {
     const centres = c.blobs.map((b) => ({ x: b.cx, y: b.cy }));
     const s = centres.map((p) => p.x * u.x + p.y * u.y);

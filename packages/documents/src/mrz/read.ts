@@ -1,12 +1,13 @@
 import { parse as parseMrzPackage } from 'mrz';
-import { grayToPng, median, sauvola, stretch, warp, type Gray, type Point } from '../image.ts';
+import { grayToPng, median, runningMax, sauvola, stretch, warp, type Gray, type Point } from '../image.ts';
 import type { OcrPage, OcrPool } from '../ocr.ts';
-import { correctMrz, normaliseLength, type Correction } from './correct.ts';
+import { decodeMrz, slotsFromText, type Correction, type SlotScores } from './decode.ts';
+import { classifyCells, lineFeatures, type LineFeatures } from './glyphs.ts';
 import type { MrzBandGeometry } from './locate.ts';
 import { FORMAT_SHAPE, extractFields, formatFromShape, runChecks, type CheckName, type CheckResult, type MrzFields, type MrzFormat } from './spec.ts';
 
 /** Pixel height the band's characters are scaled to before OCR: the legacy classifier reads OCR-B best near this size. */
-const TARGET_CHAR_HEIGHT = Number(process.env.TCH ?? 34);
+const TARGET_CHAR_HEIGHT = 34;
 
 export interface MrzBandImage {
   image: Gray;
@@ -69,6 +70,8 @@ export interface MrzRead {
   corrections: Correction[];
   fields: MrzFields | null;
   confidence: number;
+  /** Mean correlation of the chosen glyphs with OCR-B references (0..1): how much the band looks like an MRZ. */
+  glyphScore: number;
   /** Source-space corners of the band, clockwise from the top-left of the upright band. */
   corners: Point[];
   /** Reading direction in the source image, radians (0 = left to right, π = upside down). */
@@ -126,38 +129,18 @@ export function layoutSymbols(page: OcrPage, band: MrzBandImage, length: number)
   return { lines: out, confidence: confN ? confSum / confN / 100 : 0 };
 }
 
-export interface ReadOptions {
-  /** Binarise the band before OCR (helps with glare and uneven light). */
-  binarise?: boolean;
-}
-
 /**
  * Divides out the page background (estimated as a local maximum) so glare gradients and shadows do
  * not move tesseract's global threshold, then stretches the levels.
  */
 export function flatten(g: Gray, radius: number): Gray {
   const { width: w, height: h, data } = g;
-  const rowMax = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let m = 0;
-      const x0 = Math.max(0, x - radius);
-      const x1 = Math.min(w - 1, x + radius);
-      for (let k = x0; k <= x1; k++) if (data[y * w + k] > m) m = data[y * w + k];
-      rowMax[y * w + x] = m;
-    }
-  }
+  const rows = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) runningMax(data, rows, y * w, w, 1, radius);
+  const bg = new Uint8Array(w * h);
+  for (let x = 0; x < w; x++) runningMax(rows, bg, x, h, w, radius);
   const out = new Uint8Array(w * h);
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      let m = 0;
-      const y0 = Math.max(0, y - radius);
-      const y1 = Math.min(h - 1, y + radius);
-      for (let k = y0; k <= y1; k++) if (rowMax[k * w + x] > m) m = rowMax[k * w + x];
-      const v = data[y * w + x];
-      out[y * w + x] = m > 0 ? Math.min(255, Math.round((v * 255) / m)) : 255;
-    }
-  }
+  for (let i = 0; i < out.length; i++) out[i] = bg[i] > 0 ? Math.min(255, Math.round((data[i] * 255) / bg[i])) : 255;
   return stretch({ data: out, width: w, height: h }, 0.02, 0.98);
 }
 
@@ -202,46 +185,70 @@ export function stackLines(cut: MrzBandImage, length: number, binarise: boolean)
   };
 }
 
-async function readOriented(
-  pool: OcrPool,
-  src: Gray,
-  band: MrzBandGeometry,
-  halfTurn: boolean,
-  opts: ReadOptions,
-): Promise<MrzRead> {
-  const cut = cutBand(src, band, halfTurn);
-  const length = expectedLength(cut.lineY.length, cut.charsPerLine);
-  const stacked = stackLines(cut, length, opts.binarise ?? false);
-  const page = await pool.recognize(await grayToPng(stacked.image));
-  const { lines: raw, confidence } = layoutSymbols(page, stacked.band, length);
-  const angle = Math.atan2(band.u.y, band.u.x) + (halfTurn ? Math.PI : 0);
-  return interpret(raw, confidence, cut.corners, angle, band.charHeight);
+/** Weight of tesseract's reading of a slot next to the glyph classifier's correlations. */
+const TESSERACT_VOTE = 0.05;
+/** Below this mean glyph correlation the band is not OCR-B text the right way up. */
+const MIN_GLYPH_SCORE = 0.55;
+
+interface Oriented {
+  halfTurn: boolean;
+  cut: MrzBandImage;
+  length: number;
+  plain: { image: Gray; band: MrzBandImage };
+  lines: LineFeatures[];
+  glyphScore: number;
+  slots?: SlotScores[][];
 }
 
-/** Parses, corrects and checks raw MRZ lines from OCR. */
-export function interpret(raw: string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
-  const format = formatFromShape(raw.length, raw[0]?.length ?? 0, raw[0] ?? '');
+function orient(src: Gray, band: MrzBandGeometry, halfTurn: boolean): Oriented {
+  const cut = cutBand(src, band, halfTurn);
+  const length = expectedLength(cut.lineY.length, cut.charsPerLine);
+  const plain = stackLines(cut, length, false);
+  const lines = plain.band.lineY.map((y) =>
+    lineFeatures(plain.image, Array.from({ length }, (_, k) => ({ x: plain.band.x0 + k * plain.band.pitch, y })), TARGET_CHAR_HEIGHT, plain.band.pitch),
+  );
+  return { halfTurn, cut, length, plain, lines, glyphScore: lines.reduce((a, l) => a + l.affinity, 0) / lines.length };
+}
+
+async function readWithTesseract(pool: OcrPool, o: Oriented, band: MrzBandGeometry, binarise: boolean): Promise<MrzRead> {
+  const stacked = binarise ? stackLines(o.cut, o.length, true) : o.plain;
+  const page = await pool.recognize(await grayToPng(stacked.image));
+  const { lines: tess, confidence } = layoutSymbols(page, stacked.band, o.length);
+  o.slots ??= o.lines.map(classifyCells);
+  const slots = o.slots.map((row, li) =>
+    row.map((scores, k) => {
+      const voted = new Map(scores);
+      const t = tess[li]?.[k];
+      if (t && voted.has(t)) voted.set(t, voted.get(t)! + TESSERACT_VOTE);
+      return voted;
+    }),
+  );
+  const angle = Math.atan2(band.u.y, band.u.x) + (o.halfTurn ? Math.PI : 0);
+  const read = interpret(slots, confidence, o.cut.corners, angle, band.charHeight);
+  read.glyphScore = o.glyphScore;
+  if (o.glyphScore < MIN_GLYPH_SCORE) read.valid = false;
+  return read;
+}
+
+/** Decodes per-slot scores (or plain OCR text) into checked MRZ lines. */
+export function interpret(input: SlotScores[][] | string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
+  const slots = typeof input[0] === 'string' ? slotsFromText(input as string[]) : (input as SlotScores[][]);
+  const top = slots.map((row) => row.map((m) => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '<').join(''));
+  let format = formatFromShape(top.length, top[0]?.length ?? 0, top[0] ?? '');
   if (!format) {
-    return { format: 'unknown', lines: raw, rawLines: raw, valid: false, checks: {}, corrections: [], fields: null, confidence, corners, angle, charHeight };
+    return { format: 'unknown', lines: top, rawLines: top, valid: false, checks: {}, corrections: [], fields: null, confidence, glyphScore: 0, corners, angle, charHeight };
   }
-  const { lines, corrections } = correctMrz(format, normaliseLength(format, raw));
-  // The document code decides between TD3 and MRV-A (and TD2 and MRV-B) only after correction.
-  const finalFormat = formatFromShape(lines.length, lines[0].length, lines[0]) ?? format;
-  const checks = runChecks(finalFormat, lines);
-  const valid = Object.values(checks).every((c) => c?.valid) && plausible(finalFormat, lines);
-  return {
-    format: finalFormat,
-    lines,
-    rawLines: raw,
-    valid,
-    checks,
-    corrections,
-    fields: extractFields(finalFormat, lines),
-    confidence,
-    corners,
-    angle,
-    charHeight,
-  };
+  let decoded = decodeMrz(format, slots);
+  // The document code decides between TD3 and MRV-A (TD2 and MRV-B), and the layouts differ in checks.
+  const settled = formatFromShape(decoded.lines.length, decoded.lines[0].length, decoded.lines[0]) ?? format;
+  if (settled !== format) {
+    format = settled;
+    decoded = decodeMrz(format, slots);
+  }
+  const { lines, corrections, raw } = decoded;
+  const checks = runChecks(format, lines);
+  const valid = Object.values(checks).every((c) => c?.valid) && plausible(format, lines);
+  return { format, lines, rawLines: raw, valid, checks, corrections, fields: extractFields(format, lines), confidence, glyphScore: 0, corners, angle, charHeight };
 }
 
 function plausible(format: MrzFormat, lines: string[]): boolean {
@@ -249,26 +256,29 @@ function plausible(format: MrzFormat, lines: string[]): boolean {
   return /^[A-Z]/.test(f.documentCode) && /^[A-Z]{1,3}$/.test(f.issuingState) && /^[MFX<]$/.test(f.sex) && f.surname.length > 0;
 }
 
-function score(r: MrzRead): number {
-  const checks = Object.values(r.checks);
-  const passed = checks.filter((c) => c?.valid).length;
-  return (r.valid ? 100 : 0) + passed * 10 + r.confidence;
-}
-
 /**
- * Reads an MRZ band. The band geometry cannot tell upright from upside down, so the likelier
- * orientation is read first and the other only when the first does not validate.
+ * Reads an MRZ band. The band geometry cannot tell upright from upside down: the orientation whose
+ * cells look more like OCR-B glyphs wins, then tesseract's reading joins the glyph scores and the
+ * check-digit decoder settles the text. A binarised second pass helps under glare.
  */
-export async function readMrzBand(pool: OcrPool, src: Gray, band: MrzBandGeometry, opts: ReadOptions = {}): Promise<MrzRead> {
-  const first = await readOriented(pool, src, band, false, opts);
-  if (first.valid) return first;
-  const second = await readOriented(pool, src, band, true, opts);
-  let best = score(second) > score(first) ? second : first;
-  if (!best.valid && !opts.binarise) {
-    const retry = await readOriented(pool, src, band, best === second, { ...opts, binarise: true });
-    if (score(retry) > score(best)) best = retry;
+export async function readMrzBand(pool: OcrPool, src: Gray, band: MrzBandGeometry): Promise<MrzRead> {
+  const upright = orient(src, band, false);
+  const turned = orient(src, band, true);
+  const [first, second] = upright.glyphScore >= turned.glyphScore ? [upright, turned] : [turned, upright];
+  let best = await readWithTesseract(pool, first, band, false);
+  if (best.valid) return best;
+  const retry = await readWithTesseract(pool, first, band, true);
+  if (rank(retry) > rank(best)) best = retry;
+  if (!best.valid && second.glyphScore > first.glyphScore - 0.05) {
+    const other = await readWithTesseract(pool, second, band, false);
+    if (rank(other) > rank(best)) best = other;
   }
   return best;
+}
+
+function rank(r: MrzRead): number {
+  const passed = Object.values(r.checks).filter((c) => c?.valid).length;
+  return (r.valid ? 100 : 0) + passed * 10 + r.glyphScore * 5 - r.corrections.filter((c) => c.reason === 'check').length;
 }
 
 /** National formats the `mrz` package knows beyond ICAO 9303 (French ID, Swiss and French licences). */
