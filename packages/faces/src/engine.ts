@@ -275,17 +275,25 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
   }
 
   async function detectRaw(img: DecodedImage, expectFaces: number): Promise<FaceResult[]> {
-    let faces = dedupe((await runHuman(img)).filter(plausible));
-    if (faces.length < expectFaces && Math.min(img.width, img.height) >= 128) {
-      const tw = Math.round(img.width * 0.6);
-      const th = Math.round(img.height * 0.6);
-      const tiles: Box[] = [];
-      for (const ty of [0, img.height - th]) for (const tx of [0, img.width - tw]) tiles.push({ x: tx, y: ty, width: tw, height: th });
-      const extra: FaceResult[] = [];
-      for (const t of tiles) extra.push(...(await runHuman(img, t)).filter(plausible));
-      faces = dedupe([...faces, ...extra]);
+    const faces = dedupe((await runHuman(img)).filter(plausible));
+    if (faces.length >= expectFaces || Math.min(img.width, img.height) < 128) return faces;
+    const tw = Math.round(img.width * 0.6);
+    const th = Math.round(img.height * 0.6);
+    const extra: FaceResult[] = [];
+    for (const y of [0, img.height - th]) {
+      for (const x of [0, img.width - tw]) {
+        const tile: Box = { x, y, width: tw, height: th };
+        for (const f of (await runHuman(img, tile)).filter(plausible)) {
+          // A face touching an inner tile edge is probably cut in half; the overlapping tile has it whole.
+          const [fx, fy, fw, fh] = f.box;
+          const cut = (fx <= x + 2 && x > 0) || (fy <= y + 2 && y > 0) || (fx + fw >= x + tw - 2 && x + tw < img.width) || (fy + fh >= y + th - 2 && y + th < img.height);
+          if (!cut) extra.push(f);
+        }
+      }
     }
-    return faces;
+    // Faces from the whole-image pass win over tile duplicates.
+    const asBox = (f: FaceResult): Box => ({ x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] });
+    return [...faces, ...dedupe(extra).filter((e) => !faces.some((f) => overlapOfSmaller(asBox(f), asBox(e)) > 0.4))];
   }
 
   async function embedChip(chip: Float32Array): Promise<Embedding> {
