@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newOrg, Client, type TestApp } from './helpers.ts';
+import { QUESTIONNAIRE, makeFlow } from './flow-helpers.ts';
 
 /**
  * The security matrix, walked over the whole route table: every non-public route refuses a caller with no
@@ -20,6 +21,28 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'PATCH /v1/team/roles/:id': { description: 'x' },
   'PATCH /v1/applications/:id': { description: 'x' },
   'POST /v1/applications/:id/keys': { name: 'x' },
+  'PATCH /v1/flows/:id': { name: 'x' },
+  'POST /v1/flows/:id/duplicate': {},
+  'PATCH /v1/levels/:id': { rank: 3 },
+  'PATCH /v1/applicants/:id': { tags: ['x'] },
+  'POST /v1/applicants/:id/flow': { flowId: 'flw_00000000000000000000000000' },
+  'POST /v1/applicants/:id/sessions': {},
+  'POST /v1/applicants/:id/request-info': { flowId: 'flw_00000000000000000000000000' },
+  'POST /v1/applicants/:id/assign': { reviewerId: null },
+  'POST /v1/applicants/:id/review': { decision: 'approve' },
+  'POST /v1/applicants/:id/steps/:stepId/reactivate': { submissionId: 'att_00000000000000000000000000' },
+  'PATCH /v1/applicants/:id/documents/:documentId': { fields: { surname: 'X' } },
+  'POST /v1/applicants/:id/warnings/:warningId/resolve': { note: 'x' },
+  'POST /v1/applicants/:id/comments': { text: 'x' },
+};
+
+// Values for the path parameters that are not the object under test.
+const OTHER_PARAMS: Record<string, string> = {
+  keyId: 'key_00000000000000000000000000',
+  stepId: 'q',
+  documentId: 'doc_00000000000000000000000000',
+  warningId: 'wrn_00000000000000000000000000',
+  fileId: 'fil_00000000000000000000000000',
 };
 
 // Which fixture id stands in for each path parameter of a route.
@@ -30,8 +53,8 @@ function fixtureFor(url: string): { otherOrg: string; otherMode?: string } | nul
   return prefix ? ids[prefix] : null;
 }
 
-function fill(url: string, id: string, extra = 'key_00000000000000000000000000') {
-  return url.replace(':id', id).replace(/:keyId/, extra);
+function fill(url: string, id: string) {
+  return url.replace(':id', id).replace(/:(\w+)/g, (_m, p: string) => OTHER_PARAMS[p] ?? 'x');
 }
 
 beforeAll(async () => {
@@ -62,6 +85,22 @@ beforeAll(async () => {
   ids['/v1/team/roles/'] = { otherOrg: bRole.body.id };
   ids['/v1/team/invites/'] = { otherOrg: bInvite.body.id };
   ids['/v1/applications/'] = { otherOrg: b.appId, otherMode: aLiveApp };
+
+  // Verification objects: a flow, a level, an applicant and its event, in org B and in org A's live mode.
+  const q = [{ id: 'q', type: 'questionnaire', settings: { schema: QUESTIONNAIRE } }];
+  const make = async (api: Client) => {
+    const flow = await makeFlow(api, q);
+    const level = await api.post('/v1/levels', { name: `lvl-${Math.random()}`, flowId: flow });
+    const applicant = await api.post('/v1/applicants', { externalUserId: `sec-${Math.random()}`, flowId: flow });
+    const event = (await api.get(`/v1/events?applicantId=${applicant.body.id}`)).body.data[0].id;
+    return { flow, level: level.body.id, applicant: applicant.body.id, event };
+  };
+  const bObjs = await make(b.api);
+  const aLive = await make(a.liveApi);
+  ids['/v1/flows/'] = { otherOrg: bObjs.flow, otherMode: aLive.flow };
+  ids['/v1/levels/'] = { otherOrg: bObjs.level, otherMode: aLive.level };
+  ids['/v1/applicants/'] = { otherOrg: bObjs.applicant, otherMode: aLive.applicant };
+  ids['/v1/events/'] = { otherOrg: bObjs.event, otherMode: aLive.event };
 });
 afterAll(async () => t?.close());
 
@@ -69,7 +108,8 @@ describe('security matrix', () => {
   it('covers every route', () => {
     const routes = t.app.routeTable.filter((r) => r.url.startsWith('/v1/'));
     expect(routes.length).toBeGreaterThan(20);
-    const missing = routes.filter((r) => r.auth !== 'public' && r.url.includes(':') && !fixtureFor(r.url)).map((r) => `${r.method} ${r.url}`);
+    // Applicant-token routes name no object: the token itself is the scope.
+    const missing = routes.filter((r) => r.auth !== 'public' && r.auth !== 'applicant' && r.url.includes(':') && !fixtureFor(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(missing).toEqual([]);
   });
 
@@ -104,7 +144,7 @@ describe('security matrix', () => {
 
   it("another organisation's object → 404, the other mode's object → 404", async () => {
     const failures: string[] = [];
-    for (const r of t.app.routeTable.filter((r) => r.url.startsWith('/v1/') && r.url.includes(':id') && r.auth !== 'public')) {
+    for (const r of t.app.routeTable.filter((r) => r.url.startsWith('/v1/') && r.url.includes(':id') && r.auth !== 'public' && r.auth !== 'applicant')) {
       const f = fixtureFor(r.url)!;
       const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : (BODIES[`${r.method} ${r.url}`] ?? {});
       const caller = r.auth === 'api' ? a.api : a.owner;

@@ -220,7 +220,7 @@ export function registerApplicantRoutes(app: ZApp, ctx: AppContext) {
         tags,
         summary: 'Amend extracted document fields; dependent checks run again',
         params: sub('documentId', 'doc'),
-        body: z.strictObject({ fields: z.record(z.enum(['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'personalNumber', 'address', 'issuingState']), z.string().max(200).nullable()) }),
+        body: z.strictObject({ fields: z.partialRecord(z.enum(['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'personalNumber', 'address', 'issuingState']), z.string().max(200).nullable()) }),
         response: { 200: z.object({ amended: z.record(z.string(), z.string().nullable()) }), ...errorResponses },
       },
     },
