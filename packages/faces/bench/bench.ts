@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import { createFaceEngine, type FaceEngine } from '../src/engine.ts';
 import { CALIBRATION, cosineDistance, DEFAULT_MATCH_THRESHOLD, distanceToSimilarity, EMBEDDING_MODEL, l2normalize } from '../src/similarity.ts';
 import { createVectorIndex } from '../src/vector-index.ts';
-import { quantile, verificationMetrics, type PairScore } from './eval.ts';
+import { leaveOnePersonOut, quantile, verificationMetrics, type PairScore } from './eval.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -65,7 +65,7 @@ async function accuracy(engine: FaceEngine): Promise<Float32Array[]> {
     if (face?.embedding) embeddings.set(file, face.embedding);
     else noFace.push(file);
   }
-  const scores: PairScore[] = [];
+  const scores: Array<PairScore & { personA: string; personB: string }> = [];
   for (let i = 0; i < files.length; i++) {
     for (let j = i + 1; j < files.length; j++) {
       const a = files[i]!;
@@ -74,7 +74,7 @@ async function accuracy(engine: FaceEngine): Promise<Float32Array[]> {
       const eb = embeddings.get(b.file);
       // A photo without a detected face cannot match anything: count it at the largest distance.
       const distance = ea && eb ? cosineDistance(ea, eb) : 2;
-      scores.push({ a: a.file, b: b.file, same: a.person === b.person, distance });
+      scores.push({ a: a.file, b: b.file, personA: a.person, personB: b.person, same: a.person === b.person, distance });
     }
   }
   const m = verificationMetrics(scores, CALIBRATION.thresholdDistance, DEFAULT_MATCH_THRESHOLD);
@@ -90,11 +90,13 @@ async function accuracy(engine: FaceEngine): Promise<Float32Array[]> {
     sameFarthest: scores.filter((s) => s.same).sort((x, y) => y.distance - x.distance).slice(0, 3).map((s) => ({ pair: `${s.a}~${s.b}`, similarity: distanceToSimilarity(s.distance) })),
     differentClosest: scores.filter((s) => !s.same).sort((x, y) => x.distance - y.distance).slice(0, 3).map((s) => ({ pair: `${s.a}~${s.b}`, similarity: distanceToSimilarity(s.distance) })),
   };
-  results.accuracy = { images: files.length, noFace, ...m, distribution, hardest, timePerImageMs: { detectPlusEmbed: percentiles(modelTimes), includingDecode: percentiles(totalTimes) } };
+  const loo = leaveOnePersonOut(scores);
+  results.accuracy = { images: files.length, noFace, ...m, leaveOnePersonOut: loo, distribution, hardest, timePerImageMs: { detectPlusEmbed: percentiles(modelTimes), includingDecode: percentiles(totalTimes) } };
   console.log(`\n== Verification on deepface (${files.length} images, ${m.pairs.same} same / ${m.pairs.different} different pairs)`);
   console.log(`  no face found: ${noFace.length ? noFace.join(', ') : 'none'}`);
   console.log(`  threshold ${DEFAULT_MATCH_THRESHOLD} (cosine distance ${CALIBRATION.thresholdDistance}): accuracy ${pct(m.atThreshold.accuracy)}, TPR ${pct(m.atThreshold.tpr)}, FPR ${pct(m.atThreshold.fpr)} (${m.atThreshold.falseMatches} false matches, ${m.atThreshold.falseNonMatches} false non-matches)`);
   for (const t of m.tprAtFpr) console.log(`  TPR at FPR ${pct(t.fpr)}: ${pct(t.tpr)} (distance ≤ ${t.distance.toFixed(4)}, similarity ≥ ${distanceToSimilarity(t.distance)})`);
+  console.log(`  leave-one-person-out (threshold at 0.1 % FPR of the other 12 people): accuracy ${pct(loo.accuracy)} over ${loo.pairs} pair tests, ${loo.falseMatches} false matches, ${loo.falseNonMatches} false non-matches; thresholds ${loo.thresholds.min.toFixed(4)}–${loo.thresholds.max.toFixed(4)}`);
   console.log(`  AUC ${m.auc.toFixed(6)}; best accuracy over all thresholds ${pct(m.bestAccuracy.accuracy)} (for context only)`);
   console.log(`  same-person similarity: median ${distribution.sameSimilarity.median}, min ${distribution.sameSimilarity.min}; different-person: median ${distribution.differentSimilarity.median}, max ${distribution.differentSimilarity.max}`);
   console.log(`  detect+embed per image: p50 ${ms(quantile([...modelTimes].sort((a, b) => a - b), 0.5))} ms; with decode p50 ${ms(quantile([...totalTimes].sort((a, b) => a - b), 0.5))} ms`);

@@ -193,10 +193,17 @@ function alignment(mesh: Mesh): Affine {
   return { a, b: -c, c, d: a, tx: cx - (a * u0 - c * v0), ty: cy - (c * u0 + a * v0) };
 }
 
-function qualityOf(f: Omit<Face, 'quality' | 'embedding'>, stats: { brightness: number; contrast: number }, image: { width: number; height: number }, meshScore: number): Face['quality'] {
+function qualityOf(
+  f: Omit<Face, 'quality' | 'embedding'>,
+  stats: { brightness: number; contrast: number },
+  image: { width: number; height: number },
+  meshScore: number,
+  scale: number,
+): Face['quality'] {
   const issues: QualityIssue[] = [];
-  const iod = f.size.interocular;
-  if (iod < 28 || f.size.width < 64) issues.push('too_small');
+  // Size that matters is what the models saw: the working copy, not the upload.
+  const iod = f.size.interocular / scale;
+  if (iod < 28 || f.size.width / scale < 64) issues.push('too_small');
   if (f.sharpness < 0.35) issues.push('blurry');
   if (Math.abs(f.pose.yaw) > 30 || Math.abs(f.pose.pitch) > 25) issues.push('extreme_pose');
   if (!f.eyesOpen) issues.push('eyes_closed');
@@ -356,7 +363,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
       };
       const face: AnalyzedFace = {
         ...base,
-        quality: qualityOf(base, stats, img.original, f.faceScore),
+        quality: qualityOf(base, stats, img.original, f.faceScore, s),
         signals: { mesh, eyeAspect: ear, mouthRatio: mouthWidthRatio(mesh) },
       };
       if (opts.embeddings) {
