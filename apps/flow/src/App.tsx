@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, createApi, isFatal, type FlowSession, type FlowStep, type StepProgress } from './api.ts';
 import type { Bridge, FlowEventPayload } from './bridge.ts';
 import { Ctx } from './context.ts';
-import { isDone, nextAfter, resumeStep, sdkStepType, visibleSteps } from './flow-state.ts';
+import { markSubmitted, nextAfter, previousAttempt, resumeStep, sdkStepType, thankYouStep, visibleSteps } from './flow-state.ts';
 import { LANGUAGES, pickLanguage, setLanguage } from './i18n.ts';
 import { applyStyle } from './theme.ts';
 import { ErrorScreen } from './steps/ErrorScreen.tsx';
@@ -19,7 +19,7 @@ import { Screen, Spinner } from './ui/Screen.tsx';
 const LivenessStep = lazy(() => import('./steps/LivenessStep.tsx'));
 const QuestionnaireStep = lazy(() => import('./steps/QuestionnaireStep.tsx'));
 
-type Props = { token: string | null; bridge: Bridge; initialLang: string; langFromUrl: boolean; restart: boolean };
+type Props = { token: string | null; bootError: string | null; bridge: Bridge; initialLang: string; langFromUrl: boolean; restart: boolean };
 
 type State =
   | { kind: 'loading' }
@@ -27,10 +27,10 @@ type State =
   | { kind: 'step'; session: FlowSession; step: FlowStep; progress: StepProgress[] }
   | { kind: 'finished'; session: FlowSession; step: FlowStep | null };
 
-export function App({ token, bridge, initialLang, langFromUrl, restart }: Props) {
+export function App({ token, bootError, bridge, initialLang, langFromUrl, restart }: Props) {
   const { t } = useTranslation();
   const api = useMemo(() => (token ? createApi(token) : null), [token]);
-  const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'fatal', code: 'noToken' });
+  const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'fatal', code: bootError ?? 'noToken' });
   const [lang, setLang] = useState(initialLang);
   const started = useRef(false);
 
@@ -58,6 +58,11 @@ export function App({ token, bridge, initialLang, langFromUrl, restart }: Props)
     [bridge, payload],
   );
 
+  const show = useCallback((session: FlowSession) => {
+    const step = resumeStep(session);
+    setState(step ? { kind: 'step', session, step, progress: session.progress } : { kind: 'finished', session, step: thankYouStep(session) });
+  }, []);
+
   const load = useCallback(async () => {
     if (!api) return;
     try {
@@ -70,22 +75,16 @@ export function App({ token, bridge, initialLang, langFromUrl, restart }: Props)
         await setLanguage(l);
       }
       bridge.post('load', payload(session));
-      const resumed = session.progress.some((p) => isDone(session.progress, p.id));
+      const resumed = session.progress.some((p) => p.status !== 'not_submitted');
       if (restart || resumed) bridge.post('restart', payload(session));
       started.current = resumed;
-      const step = resumeStep(session);
-      if (!step) {
-        const thanks = visibleSteps(session).find((s) => s.type === 'thank_you') ?? null;
-        setState({ kind: 'finished', session, step: thanks });
-        return;
-      }
-      setState({ kind: 'step', session, step, progress: session.progress });
+      show(session);
     } catch (e) {
       if (e instanceof ApiError && !isFatal(e) && e.status !== 401 && e.status !== 404) {
         setState({ kind: 'fatal', code: e.code === 'network_error' ? 'network' : 'generic' });
       } else fatal(e);
     }
-  }, [api, bridge, payload, fatal, langFromUrl, restart]);
+  }, [api, bridge, payload, fatal, langFromUrl, restart, show]);
 
   useEffect(() => {
     load();
@@ -94,14 +93,14 @@ export function App({ token, bridge, initialLang, langFromUrl, restart }: Props)
   const done = useCallback(() => {
     setState((s) => {
       if (s.kind !== 'step') return s;
-      const progress: StepProgress[] = [...s.progress.filter((p) => p.id !== s.step.id), { id: s.step.id, type: s.step.type, status: 'submitted', attemptsLeft: null }];
+      const progress: StepProgress[] = markSubmitted(s.progress, s.step);
       if (!started.current) {
         started.current = true;
         bridge.post('start', payload(s.session, sdkStepType(s.step.type)));
       }
       bridge.post('passStep', payload(s.session, sdkStepType(s.step.type)));
       const next = nextAfter(s.session, s.step.id, progress);
-      if (!next || next.type === 'thank_you') return { kind: 'finished', session: s.session, step: next };
+      if (!next) return { kind: 'finished', session: s.session, step: thankYouStep(s.session) };
       return { ...s, step: next, progress };
     });
     window.scrollTo({ top: 0 });
@@ -119,13 +118,13 @@ export function App({ token, bridge, initialLang, langFromUrl, restart }: Props)
   else if (state.kind === 'finished')
     body = (
       <ThankYou api={api!} session={state.session} step={state.step} embedded={bridge.embedded}
-        onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} />
+        onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} onRedo={show} />
     );
   else {
     const steps = visibleSteps(state.session).filter((s) => s.type !== 'thank_you');
     position = { current: steps.findIndex((s) => s.id === state.step.id) + 1, total: steps.length };
     body = (
-      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, embedded: bridge.embedded, done, fatal }}>
+      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, previous: previousAttempt(state.step, state.progress), embedded: bridge.embedded, done, fatal, reload: load }}>
         <Suspense fallback={<Screen title={t('common.loading')}><Spinner /></Screen>}>
           <StepView key={state.step.id} step={state.step} />
         </Suspense>

@@ -7,7 +7,8 @@ export type StepType =
   | 'intro' | 'document' | 'selfie' | 'liveness' | 'selfie_with_document' | 'questionnaire'
   | 'email' | 'phone' | 'thank_you' | 'face_match' | 'aml';
 
-export type StepStatus = 'pending' | 'in_progress' | 'submitted' | 'processing' | 'passed' | 'failed' | 'completed' | 'skipped';
+/** The server's view of a step: nothing yet, being checked (or waiting for a reviewer), passed, or refused. */
+export type StepStatus = 'not_submitted' | 'pending' | 'approved' | 'rejected';
 
 export type FlowStyle = {
   primaryColor?: string; backgroundColor?: string; textColor?: string; fontFamily?: string;
@@ -16,15 +17,17 @@ export type FlowStyle = {
 
 export type FlowStep = { id: string; type: StepType; title?: string; settings: Record<string, unknown> };
 
-export type StepProgress = { id: string; type: StepType; status: StepStatus; attemptsLeft: number | null };
+export type Submission = { id: string; stepId: string; attempt: number; status: string; outcome: string | null; reasons: string[]; feedback: Record<string, unknown> };
+
+export type StepProgress = { id: string; type: StepType; status: StepStatus; attemptsUsed: number; current: Submission | null };
 
 export type FlowSession = {
   sessionId: string;
   expiresAt: string | null;
   mode: 'test' | 'live';
   appKey: string | null;
-  applicant: { id: string; externalUserId: string | null; email: string | null; phone: string | null; country: string | null };
-  flow: { id: string; name: string; steps: FlowStep[]; countries: { allowed: string[]; excluded: string[] }; redirectUrl: string | null };
+  applicant: { id: string; status: string; externalUserId: string | null; clientComment: string | null };
+  flow: { id: string; steps: FlowStep[]; redirectUrl: string | null };
   style: FlowStyle;
   lang: string | null;
   progress: StepProgress[];
@@ -45,10 +48,13 @@ export class ApiError extends Error {
 }
 
 /** Codes that end the flow for this person rather than the current attempt. */
-export const FATAL_CODES = ['session_expired', 'session_not_found', 'unauthorized', 'attempts_exhausted', 'country_not_allowed', 'applicant_locked', 'flow_completed'] as const;
+const FATAL_CODES = ['session_expired', 'session_frozen', 'unauthorized', 'verification_finished', 'attempts_exhausted'];
 
 export function isFatal(e: unknown): boolean {
-  return e instanceof ApiError && (FATAL_CODES as readonly string[]).includes(e.code);
+  if (!(e instanceof ApiError)) return false;
+  // A document's issuing country is refused with 400 (pick another); the person's own country with 403.
+  if (e.code === 'country_not_allowed') return e.status === 403;
+  return FATAL_CODES.includes(e.code) || e.status === 401;
 }
 
 type Json = Record<string, unknown>;
@@ -63,48 +69,68 @@ export function normaliseSession(raw: unknown): FlowSession {
   const session = obj(r.session);
   const applicant = obj(r.applicant);
   const flow = obj(r.flow);
-  const definition = obj(flow.definition ?? flow.published ?? r.definition);
-  const settings = obj(definition.settings);
-  const countries = obj(settings.countries);
-  const steps: FlowStep[] = arr(definition.steps ?? flow.steps).map((s) => {
+  const settings = obj(flow.settings);
+  const steps: FlowStep[] = arr(flow.steps).map((s) => {
     const o = obj(s);
     return { id: String(o.id), type: o.type as StepType, title: str(o.title) ?? undefined, settings: obj(o.settings) };
   });
-  const progress: StepProgress[] = arr(r.steps ?? r.progress).map((s) => {
+  const progress: StepProgress[] = arr(r.progress).map((s) => {
     const o = obj(s);
-    const left = o.attemptsLeft ?? (typeof o.maxAttempts === 'number' && typeof o.attempts === 'number' ? o.maxAttempts - o.attempts : null);
-    return { id: String(o.id ?? o.stepId), type: o.type as StepType, status: (str(o.status) ?? 'pending') as StepStatus, attemptsLeft: typeof left === 'number' ? left : null };
+    return {
+      id: String(o.stepId ?? o.id),
+      type: o.type as StepType,
+      status: (str(o.status) ?? 'not_submitted') as StepStatus,
+      attemptsUsed: typeof o.attemptsUsed === 'number' ? o.attemptsUsed : 0,
+      current: o.current ? (o.current as Submission) : null,
+    };
   });
   return {
-    sessionId: String(session.id ?? r.sessionId ?? ''),
+    sessionId: String(session.id ?? ''),
     expiresAt: str(session.expiresAt),
-    mode: (session.mode ?? r.mode ?? flow.mode) === 'live' ? 'live' : 'test',
-    appKey: str(r.appKey ?? session.appKey ?? obj(r.application).clientKey),
+    mode: r.mode === 'live' ? 'live' : 'test',
+    appKey: str(r.appKey),
     applicant: {
       id: String(applicant.id ?? ''),
+      status: String(applicant.status ?? ''),
       externalUserId: str(applicant.externalUserId),
-      email: str(applicant.email),
-      phone: str(applicant.phone),
-      country: str(applicant.country),
+      clientComment: str(obj(applicant.review).clientComment),
     },
-    flow: {
-      id: String(flow.id ?? ''),
-      name: str(flow.name) ?? '',
-      steps,
-      countries: { allowed: arr(countries.allowed).map(String), excluded: arr(countries.excluded).map(String) },
-      redirectUrl: str(settings.redirectUrl),
-    },
-    style: obj(r.style ?? settings.style) as FlowStyle,
-    lang: str(r.lang ?? session.lang ?? settings.language),
+    flow: { id: String(flow.id ?? ''), steps, redirectUrl: str(settings.redirectUrl) },
+    style: obj(settings.style) as FlowStyle,
+    lang: str(session.lang ?? settings.language),
     progress,
     nextStepId: str(r.nextStepId),
   };
 }
 
+async function readError(res: Response): Promise<ApiError> {
+  let data: unknown = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  const err = obj(obj(data).error);
+  const code = str(err.code) ?? (res.status === 401 ? 'session_expired' : res.status === 413 ? 'too_large' : `http_${res.status}`);
+  return new ApiError(res.status, code, str(err.message) ?? res.statusText, err.details);
+}
+
+/** A second device opened `/flow/#handoff=CODE`: trade the code for its own access token. */
+export async function redeemHandoff(code: string, base = ''): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}/v1/flow/handoff/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }), credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The connection failed');
+  }
+  if (!res.ok) throw await readError(res);
+  return String(obj(await res.json()).accessToken);
+}
+
 export type Api = ReturnType<typeof createApi>;
 
 export function createApi(token: string, base = '') {
-  async function call<T>(method: string, path: string, body?: Json | FormData, signal?: AbortSignal): Promise<T> {
+  async function request(method: string, path: string, body?: Json | FormData): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
@@ -114,67 +140,55 @@ export function createApi(token: string, base = '') {
     }
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, headers, body: payload, signal, credentials: 'omit', cache: 'no-store' });
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
+      res = await fetch(`${base}${path}`, { method, headers, body: payload, credentials: 'omit', cache: 'no-store' });
+    } catch {
       throw new ApiError(0, 'network_error', 'The connection failed');
     }
-    const text = await res.text();
-    let data: unknown = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = obj(obj(data).error);
-      const code = str(err.code) ?? (res.status === 401 ? 'session_expired' : res.status === 413 ? 'file_too_large' : `http_${res.status}`);
-      throw new ApiError(res.status, code, str(err.message) ?? res.statusText, err.details);
-    }
-    return data as T;
+    if (!res.ok) throw await readError(res);
+    return res;
   }
-
+  const call = async <T>(method: string, path: string, body?: Json | FormData): Promise<T> => (await request(method, path, body)).json() as Promise<T>;
   const step = (id: string) => `/v1/flow/steps/${encodeURIComponent(id)}`;
 
   return {
     session: async () => normaliseSession(await call('GET', '/v1/flow/session')),
-    complete: (stepId: string, body: Json = {}) => call<Json>('POST', `${step(stepId)}/complete`, body),
-    uploadDocument: (stepId: string, f: { country: string; documentType: string; side: 'front' | 'back'; image: Blob }) => {
+    result: (stepId: string) => call<Submission | null>('GET', `${step(stepId)}/result`),
+    complete: (stepId: string) => call<Submission>('POST', `${step(stepId)}/complete`),
+    /** Both sides in one request, as the server checks them together. */
+    uploadDocument: (stepId: string, f: { country: string; documentType: string; front: Blob; back?: Blob | null }) => {
       const form = new FormData();
-      form.set('country', f.country);
       form.set('documentType', f.documentType);
-      form.set('side', f.side);
-      form.set('file', f.image, `${f.side}.jpg`);
-      return call<DocumentUploadResult>('POST', `${step(stepId)}/documents`, form);
+      form.set('country', f.country);
+      form.set('front', f.front, 'front.jpg');
+      if (f.back) form.set('back', f.back, 'back.jpg');
+      return call<Submission>('POST', `${step(stepId)}/document`, form);
     },
-    confirmDocument: (stepId: string, fields: Record<string, string>) => call<Json>('POST', `${step(stepId)}/documents/confirm`, { fields }),
-    uploadSelfie: (stepId: string, image: Blob, kind: 'selfie' | 'selfie_with_document') => {
+    uploadFace: (stepId: string, image: Blob, kind: 'selfie' | 'selfie_with_document') => {
       const form = new FormData();
-      form.set('file', image, `${kind}.jpg`);
-      return call<FaceUploadResult>('POST', `${step(stepId)}/${kind === 'selfie' ? 'selfie' : 'selfie-with-document'}`, form);
+      form.set('image', image, `${kind}.jpg`);
+      return call<Submission>('POST', `${step(stepId)}/${kind === 'selfie' ? 'selfie' : 'selfie-with-document'}`, form);
     },
-    livenessChallenge: (stepId: string) => call<LivenessChallenge>('POST', `${step(stepId)}/liveness/challenge`, {}),
-    livenessFrames: (stepId: string, challengeId: string, frames: { action: string; image: Blob; at: number }[]) => {
+    /** Also returns how far the server's clock is ahead of ours: frame timestamps must be in its time. */
+    livenessChallenge: async (stepId: string) => {
+      const before = Date.now();
+      const res = await request('POST', `${step(stepId)}/liveness/challenge`);
+      const after = Date.now();
+      const date = Date.parse(res.headers.get('date') ?? '');
+      // The Date header has one-second resolution; it was generated somewhere between before and after.
+      const clockOffset = Number.isFinite(date) ? date + 500 - (before + after) / 2 : 0;
+      return { ...((await res.json()) as LivenessChallenge), clockOffset };
+    },
+    livenessFrames: (stepId: string, nonce: string, frames: { image: Blob; at: number }[]) => {
       const form = new FormData();
-      form.set('challengeId', challengeId);
-      form.set('meta', JSON.stringify(frames.map((f, i) => ({ index: i, action: f.action, at: f.at }))));
+      form.set('meta', JSON.stringify({ nonce, timestamps: frames.map((f) => f.at) }));
       frames.forEach((f, i) => form.append('frames', f.image, `frame-${i}.jpg`));
-      return call<Json>('POST', `${step(stepId)}/liveness/frames`, form);
+      return call<Submission>('POST', `${step(stepId)}/liveness`, form);
     },
-    questionnaire: (stepId: string, answers: Json) => call<Json>('POST', `${step(stepId)}/questionnaire`, { answers }),
-    sendOtp: (stepId: string, channel: 'email' | 'phone', value: string) => call<{ resendAfterSeconds?: number }>('POST', `${step(stepId)}/${channel}/send`, { [channel]: value }),
-    verifyOtp: (stepId: string, channel: 'email' | 'phone', code: string) => call<Json>('POST', `${step(stepId)}/${channel}/verify`, { code }),
-    handoff: () => call<{ code: string; url: string; qrSvg: string; expiresAt?: string }>('POST', '/v1/flow/handoff', {}),
+    questionnaire: (stepId: string, answers: Json) => call<Submission>('POST', `${step(stepId)}/questionnaire`, { answers }),
+    sendOtp: (stepId: string, target?: string) => call<{ expiresAt: string; channel: string; target: string }>('POST', `${step(stepId)}/otp/send`, target ? { target } : {}),
+    verifyOtp: (stepId: string, code: string) => call<Submission>('POST', `${step(stepId)}/otp/verify`, { code }),
+    handoff: () => call<{ code: string; url: string; qrSvg: string; expiresAt: string }>('POST', '/v1/flow/handoff'),
   };
 }
 
-export type DocumentUploadResult = {
-  quality?: { ok: boolean; issues?: { code: string; message?: string }[] };
-  extracted?: { fields?: Record<string, string | null> } | null;
-  needsBack?: boolean;
-  confirmFields?: boolean;
-};
-
-export type FaceUploadResult = { faceDetected?: boolean; ok?: boolean; issues?: { code: string; message?: string }[] };
-
-export type LivenessChallenge = { challengeId: string; actions: string[]; expiresAt?: string; maxFrames?: number };
+export type LivenessChallenge = { nonce: string; mode: 'active' | 'one_shot'; actions: string[]; expiresAt: string };

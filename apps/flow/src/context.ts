@@ -1,15 +1,19 @@
 import { createContext, useContext } from 'react';
-import type { Api, FlowSession, FlowStep } from './api.ts';
+import type { Api, FlowSession, FlowStep, Submission } from './api.ts';
 
 export type StepContext = {
   api: Api;
   session: FlowSession;
   step: FlowStep;
+  /** The refused previous attempt when this step is asked again. */
+  previous: Submission | null;
   embedded: boolean;
   /** The step's submission was accepted: move on without waiting for any processing. */
   done: () => void;
   /** An error the person cannot fix inside this step (expired session, attempts used up…). */
   fatal: (e: unknown) => void;
+  /** Fetch the session again (after the person continued on another device). */
+  reload: () => void;
 };
 
 export const Ctx = createContext<StepContext | null>(null);

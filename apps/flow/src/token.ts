@@ -22,6 +22,19 @@ export function takeTokenFromLocation(loc: Pick<Location, 'hash'>, storage: Pick
   }
 }
 
+/** `/flow/#handoff=CODE`: the QR code from another device; the code is exchanged for a token once. */
+export function handoffCodeFromLocation(loc: Pick<Location, 'hash'>): string | null {
+  return new URLSearchParams(loc.hash.replace(/^#/, '')).get('handoff');
+}
+
+export function storeToken(storage: Pick<Storage, 'setItem'> | null, token: string) {
+  try {
+    storage?.setItem(KEY, token);
+  } catch {
+    // Blocked storage only costs resuming after a reload.
+  }
+}
+
 export function safeSessionStorage(): Storage | null {
   try {
     return window.sessionStorage;

@@ -29,10 +29,13 @@ type Props = {
 export function overlayRect(overlay: Overlay, view: { width: number; height: number }): Rect {
   const ratio = DOC_RATIO[overlay];
   if (!ratio) {
-    // Oval for the face: centred a little above the middle, where a held phone puts the face.
-    const w = view.width * 0.62;
-    const h = Math.min(view.height * 0.7, w * 1.32);
-    return { x: (view.width - w) / 2, y: view.height * 0.45 - h / 2, width: w, height: h };
+    // Oval for the face: centred a little above the middle, where a held phone puts the face; higher
+    // and smaller when the document must fit below it.
+    const withDoc = overlay === 'face-document';
+    const w = view.width * (withDoc ? 0.44 : 0.62);
+    const h = Math.min(view.height * (withDoc ? 0.46 : 0.7), w * 1.32);
+    const cy = view.height * (withDoc ? 0.3 : 0.45);
+    return { x: (view.width - w) / 2, y: cy - h / 2, width: w, height: h };
   }
   let w = view.width * 0.88;
   let h = w / ratio;
@@ -41,6 +44,13 @@ export function overlayRect(overlay: Overlay, view: { width: number; height: num
     w = h * ratio;
   }
   return { x: (view.width - w) / 2, y: (view.height - h) / 2, width: w, height: h };
+}
+
+/** Where the held document goes in the selfie-with-document guide: below the face, above the shutter. */
+export function heldDocumentRect(view: { width: number; height: number }): Rect {
+  const h = view.height * 0.26;
+  const w = Math.min(view.width * 0.7, h * DOC_RATIO['card-landscape']);
+  return { x: (view.width - w) / 2, y: view.height * 0.56, width: w, height: w / DOC_RATIO['card-landscape'] };
 }
 
 const ANALYSIS_WIDTH = 320;
@@ -52,6 +62,7 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
   const [view, setView] = useState({ width: 0, height: 0 });
   const [ready, setReady] = useState(false);
   const [hint, setHint] = useState<string | null>(null);
+  const [good, setGood] = useState(false);
   const [capturing, setCapturing] = useState(false);
   const done = useRef(false);
   const captureRef = useRef(onCapture);
@@ -168,6 +179,7 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
         ctx.drawImage(video, r.x, r.y, r.width, r.height, 0, 0, canvas.width, canvas.height);
         const res = tracker.push(toGray(ctx.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height));
         setHint(docHints[res.hint]);
+        setGood(res.hint === 'hold' || res.hint === 'capture');
         // The first second is the camera adjusting exposure and focus; never capture then.
         if (res.hint === 'capture' && performance.now() - startedAt > 1200) return void capture();
         timer = window.setTimeout(tick, 120);
@@ -178,8 +190,11 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
           const result = await human.detect(video);
           const frame = { width: video.videoWidth, height: video.videoHeight };
           const faces = result.face.map((f) => faceMetrics(f.mesh as number[][], frame)).filter((m): m is NonNullable<typeof m> => m !== null);
-          const p = placement(faces);
+          const p = overlay === 'face-document'
+            ? placement(faces.sort((a, b) => b.width - a.width).slice(0, 1), { cx: 0.5, cy: 0.3, minWidth: 0.16 })
+            : placement(faces);
           setHint(faceHints[p]);
+          setGood(p === 'ok');
           const c: [number, number] | null = faces.length === 1 ? [faces[0].cx, faces[0].cy] : null;
           const steady = c && lastCentre && Math.hypot(c[0] - lastCentre[0], c[1] - lastCentre[1]) < 0.02;
           lastCentre = c;
@@ -203,6 +218,7 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
 
   const r = view.width ? overlayRect(overlay, view) : null;
   const isDoc = Boolean(DOC_RATIO[overlay]);
+  const held = r && overlay === 'face-document' ? heldDocumentRect(view) : null;
   return (
     <div className="camera">
       <div className="camera__view" ref={viewRef}>
@@ -217,16 +233,16 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
                 ) : (
                   <ellipse cx={r.x + r.width / 2} cy={r.y + r.height / 2} rx={r.width / 2} ry={r.height / 2} fill="black" />
                 )}
-                {overlay === 'face-document' && <rect x={view.width * 0.14} y={view.height * 0.74} width={view.width * 0.72} height={view.height * 0.22} rx={10} fill="black" />}
+                {held && <rect x={held.x} y={held.y} width={held.width} height={held.height} rx={10} fill="black" />}
               </mask>
             </defs>
             <rect width="100%" height="100%" fill="rgba(8,12,20,0.58)" mask="url(#cutout)" />
             {isDoc ? (
-              <rect className={`camera__frame${hint === t('document.hintHold') ? ' is-good' : ''}`} x={r.x} y={r.y} width={r.width} height={r.height} rx={14} />
+              <rect className={`camera__frame${good ? ' is-good' : ''}`} x={r.x} y={r.y} width={r.width} height={r.height} rx={14} />
             ) : (
-              <ellipse className={`camera__frame${hint === t('selfie.hintHold') ? ' is-good' : ''}`} cx={r.x + r.width / 2} cy={r.y + r.height / 2} rx={r.width / 2} ry={r.height / 2} />
+              <ellipse className={`camera__frame${good ? ' is-good' : ''}`} cx={r.x + r.width / 2} cy={r.y + r.height / 2} rx={r.width / 2} ry={r.height / 2} />
             )}
-            {overlay === 'face-document' && <rect className="camera__frame" x={view.width * 0.14} y={view.height * 0.74} width={view.width * 0.72} height={view.height * 0.22} rx={10} />}
+            {held && <rect className="camera__frame camera__frame--dashed" x={held.x} y={held.y} width={held.width} height={held.height} rx={10} />}
           </svg>
         )}
         {!ready && <div className="camera__starting"><Spinner label={t('camera.starting')} /></div>}
@@ -236,14 +252,14 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
           </div>
         )}
         {children}
+        {shutter && (
+          <div className="camera__controls">
+            <button type="button" className="shutter" onClick={capture} disabled={!ready || capturing} aria-label={t('common.takePhoto')}>
+              <span aria-hidden="true" />
+            </button>
+          </div>
+        )}
       </div>
-      {shutter && (
-        <div className="camera__controls">
-          <button type="button" className="shutter" onClick={capture} disabled={!ready || capturing} aria-label={t('common.takePhoto')}>
-            <span aria-hidden="true" />
-          </button>
-        </div>
-      )}
     </div>
   );
 }

@@ -60,6 +60,7 @@ export type FaceMetrics = {
   pitch: number;
   eyesOpen: number;
   mouthOpen: number;
+  /** Mouth width over the distance between the eyes (the server's smile measure). */
   mouthWidth: number;
 };
 
@@ -88,30 +89,31 @@ export function faceMetrics(mesh: Pt[], frame: { width: number; height: number }
     pitch: (nose[1] - eyeMid[1]) / Math.max(1e-6, chin[1] - eyeMid[1]),
     eyesOpen: (eye(mesh[159], mesh[145], mesh[33], mesh[133]) + eye(mesh[386], mesh[374], mesh[362], mesh[263])) / 2,
     mouthOpen: dist(mesh[13], mesh[14]) / Math.max(1e-6, dist(mesh[61], mesh[291])),
-    mouthWidth: dist(mesh[61], mesh[291]) / faceW,
+    mouthWidth: dist(mesh[61], mesh[291]) / Math.max(1e-6, dist(mesh[33], mesh[263])),
   };
 }
 
 /**
- * Whether a challenge action is done, judged against the person's own neutral pose measured at the
+ * Whether a challenge action is done (thresholds a little beyond the server's: 15° turn, 10° raise,
+ * 12% wider mouth, eyes at 60% openness, so what we accept here the server sees too), judged against the person's own neutral pose measured at the
  * start of the action (faces differ: a fixed threshold on eye openness fails for many people).
  * Camera images are not mirrored here: a person turning to their left moves their nose to image right.
  */
 export function actionDone(action: string, baseline: FaceMetrics, now: FaceMetrics): boolean {
   switch (action) {
     case 'turn_left':
-      return now.yaw - baseline.yaw > 0.14;
+      return now.yaw - baseline.yaw > 0.16;
     case 'turn_right':
-      return baseline.yaw - now.yaw > 0.14;
+      return baseline.yaw - now.yaw > 0.16;
     case 'look_up':
-      return baseline.pitch - now.pitch > 0.08;
+      return baseline.pitch - now.pitch > 0.1;
     case 'look_down':
     case 'nod':
       return now.pitch - baseline.pitch > 0.08;
     case 'blink':
-      return now.eyesOpen < baseline.eyesOpen * 0.55;
+      return now.eyesOpen < baseline.eyesOpen * 0.5;
     case 'smile':
-      return now.mouthWidth > baseline.mouthWidth * 1.1;
+      return now.mouthWidth > baseline.mouthWidth * 1.15;
     case 'open_mouth':
       return now.mouthOpen > Math.max(0.3, baseline.mouthOpen * 3);
     case 'look_straight':
@@ -131,4 +133,22 @@ export function placement(faces: FaceMetrics[], guide = { cx: 0.5, cy: 0.45, min
   if (f.width < guide.minWidth) return 'far';
   if (Math.abs(f.cx - guide.cx) > 0.15 || Math.abs(f.cy - guide.cy) > 0.18) return 'off_centre';
   return 'ok';
+}
+
+/** How many faces the browser model finds in a photo; null when the model cannot run here. */
+export async function countFaces(image: Blob): Promise<number | null> {
+  try {
+    const human = await loadFaceModel();
+    const bmp = await createImageBitmap(image);
+    const scale = Math.min(1, 960 / Math.max(bmp.width, bmp.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bmp.width * scale);
+    canvas.height = Math.round(bmp.height * scale);
+    canvas.getContext('2d')!.drawImage(bmp, 0, 0, canvas.width, canvas.height);
+    bmp.close();
+    const r = await human.detect(canvas);
+    return r.face.length;
+  } catch {
+    return null;
+  }
 }

@@ -21,7 +21,8 @@ export async function checkPhoto(image: Blob, kind: 'document' | 'face'): Promis
     const issues: LocalIssue[] = [];
     const b = brightness(g);
     if (b.mean < 40) issues.push('dark');
-    if (b.clipped > (kind === 'document' ? 0.08 : 0.15)) issues.push('glare');
+    // A flatbed scan is white around the page: that is background, not glare.
+    if (b.clipped > 0.1 && b.clipped < 0.5) issues.push('glare');
     if (laplacianVariance(g) < (kind === 'document' ? 25 : 8)) issues.push('blur');
     return issues;
   } catch {

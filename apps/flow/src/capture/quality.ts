@@ -66,7 +66,7 @@ export type AutocaptureOptions = {
   maxClipped: number;
 };
 
-export const DOCUMENT_AUTOCAPTURE: AutocaptureOptions = { minSharpness: 60, maxMotion: 6, steadyFrames: 6, minBrightness: 45, maxClipped: 0.06 };
+export const DOCUMENT_AUTOCAPTURE: AutocaptureOptions = { minSharpness: 60, maxMotion: 6, steadyFrames: 6, minBrightness: 45, maxClipped: 0.1 };
 
 /**
  * Feeds frames one by one and says what to tell the person. It captures when the region has been steady

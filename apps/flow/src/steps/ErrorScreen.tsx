@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Icon } from '../ui/Icon.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
-const KNOWN = ['session_expired', 'session_not_found', 'unauthorized', 'attempts_exhausted', 'country_not_allowed', 'flow_completed', 'applicant_locked', 'noToken', 'network', 'unsupportedStep'];
+const KNOWN = ['session_expired', 'session_frozen', 'unauthorized', 'attempts_exhausted', 'country_not_allowed', 'verification_finished', 'noToken', 'network', 'unsupportedStep', 'handoff_invalid'];
 
 /** A page for a situation the person cannot fix from inside a step: says what happened and what to do. */
 export function ErrorScreen({ code, onRetry }: { code: string; onRetry?: () => void }) {
@@ -10,11 +10,11 @@ export function ErrorScreen({ code, onRetry }: { code: string; onRetry?: () => v
   const key = KNOWN.includes(code) ? `errors.${code}` : 'errors.generic';
   const icon = code === 'session_expired' ? 'clock' : 'alert';
   return (
-    <Screen title={code === 'flow_completed' ? t('done.title') : t('errors.title')}
+    <Screen title={code === 'verification_finished' ? t('done.title') : t('errors.title')}
       footer={onRetry && <button type="button" className="btn btn--primary" onClick={onRetry}>{t('common.retry')}</button>}>
       <div className="notice" data-error-code={code}>
-        <span className={`notice__icon notice__icon--${code === 'flow_completed' ? 'ok' : 'warn'}`}>
-          <Icon name={code === 'flow_completed' ? 'check' : icon} size={32} />
+        <span className={`notice__icon notice__icon--${code === 'verification_finished' ? 'ok' : 'warn'}`}>
+          <Icon name={code === 'verification_finished' ? 'check' : icon} size={32} />
         </span>
         <p role="alert">{t(key)}</p>
       </div>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isFatal, type LivenessChallenge } from '../api.ts';
+import { ApiError, isFatal, type LivenessChallenge } from '../api.ts';
 import { Camera, type CameraFailure } from '../capture/Camera.tsx';
 import { actionDone, faceMetrics, loadFaceModel, placement, type FaceMetrics } from '../capture/face.ts';
 import { useStep } from '../context.ts';
@@ -8,24 +8,20 @@ import { Icon } from '../ui/Icon.tsx';
 import { Alert, Screen, Spinner } from '../ui/Screen.tsx';
 import { errorMessage } from './errors.ts';
 
-type Frame = { action: string; image: Blob; at: number };
+type Frame = { image: Blob; at: number };
+type Challenge = LivenessChallenge & { clockOffset: number };
 type Phase =
   | { kind: 'intro' }
-  | { kind: 'run'; challenge: LivenessChallenge }
-  | { kind: 'send'; challenge: LivenessChallenge; frames: Frame[]; error: string | null }
+  | { kind: 'run'; challenge: Challenge }
+  | { kind: 'send'; challenge: Challenge; frames: Frame[]; error: string | null }
   | { kind: 'failure'; reason: CameraFailure };
 
-/** How long we wait for one action before moving on; the server judges the frames either way. */
+/** How long we wait for one action before moving on (the server allows 10 s); it judges the frames either way. */
 const ACTION_TIMEOUT_MS = 7000;
+/** The server takes at most 12 frames per attempt. */
+const MAX_FRAMES = 12;
+const NEUTRAL_FRAMES = 2;
 const KNOWN_ACTIONS = ['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth', 'nod', 'look_straight'];
-
-async function grab(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<Blob | null> {
-  const scale = Math.min(1, 720 / Math.max(video.videoWidth, video.videoHeight));
-  canvas.width = Math.round(video.videoWidth * scale);
-  canvas.height = Math.round(video.videoHeight * scale);
-  canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
-  return new Promise((r) => canvas.toBlob(r, 'image/jpeg', 0.88));
-}
 
 export default function LivenessStep() {
   const { t } = useTranslation();
@@ -53,13 +49,14 @@ export default function LivenessStep() {
     }
   }
 
-  async function send(challenge: LivenessChallenge, frames: Frame[]) {
+  async function send(challenge: Challenge, frames: Frame[]) {
     setPhase({ kind: 'send', challenge, frames, error: null });
     try {
-      await api.livenessFrames(step.id, challenge.challengeId, frames);
+      await api.livenessFrames(step.id, challenge.nonce, frames);
       done();
     } catch (e) {
       if (isFatal(e)) return fatal(e);
+      if (e instanceof ApiError && e.code === 'step_already_passed') return done();
       setPhase({ kind: 'send', challenge, frames, error: errorMessage(t, e) });
     }
   }
@@ -88,11 +85,11 @@ export default function LivenessStep() {
   return <Run title={title} challenge={phase.challenge} onFinished={(frames) => send(phase.challenge, frames)} onFailure={(reason) => setPhase({ kind: 'failure', reason })} />;
 }
 
-function Run({ title, challenge, onFinished, onFailure }: { title: string; challenge: LivenessChallenge; onFinished: (f: Frame[]) => void; onFailure: (r: CameraFailure) => void }) {
+function Run({ title, challenge, onFinished, onFailure }: { title: string; challenge: Challenge; onFinished: (f: Frame[]) => void; onFailure: (r: CameraFailure) => void }) {
   const { t } = useTranslation();
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [index, setIndex] = useState(0);
-  const [status, setStatus] = useState<'loading' | 'active' | 'done' | 'timeout'>('loading');
+  const [status, setStatus] = useState<'loading' | 'neutral' | 'active' | 'done' | 'timeout'>('loading');
   const [hint, setHint] = useState<string | null>(null);
   const finished = useRef(onFinished);
   finished.current = onFinished;
@@ -102,13 +99,26 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
     let stop = false;
     const canvas = document.createElement('canvas');
     const frames: Frame[] = [];
-    const t0 = performance.now();
-    const maxFrames = challenge.maxFrames ?? 4 * challenge.actions.length + 2;
-    const keep = async (action: string) => {
-      if (frames.length >= maxFrames) return;
-      const image = await grab(video, canvas);
-      if (image) frames.push({ action, image, at: Math.round(performance.now() - t0) });
+    const actions = challenge.actions;
+    // Frames per action within the server's limit: the detection frame and the end of the movement first.
+    const perAction = actions.length ? Math.max(2, Math.floor((MAX_FRAMES - NEUTRAL_FRAMES) / actions.length)) : 0;
+    const neutralCount = actions.length ? NEUTRAL_FRAMES : 5;
+    // Each frame is analysed from the same canvas that is uploaded, so the frame that showed the blink
+    // or the turn is the one the server receives (a blink is over in ~150 ms).
+    const snap = () => {
+      const scale = Math.min(1, 720 / Math.max(video.videoWidth, video.videoHeight));
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
+      // Timestamps in the server's time: it checks them against the challenge's validity window.
+      return Date.now() + challenge.clockOffset;
     };
+    const keep = async (at: number) => {
+      if (frames.length >= MAX_FRAMES) return;
+      const image = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.88));
+      if (image) frames.push({ image, at });
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     (async () => {
       let human: Awaited<ReturnType<typeof loadFaceModel>> | null = null;
       try {
@@ -116,40 +126,62 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
       } catch {
         human = null;
       }
+      while (!stop && !video.videoWidth) await sleep(50);
       const measure = async (): Promise<FaceMetrics | null> => {
-        if (!human || !video.videoWidth) return null;
-        const r = await human.detect(video);
-        const faces = r.face.map((f) => faceMetrics(f.mesh as number[][], { width: video.videoWidth, height: video.videoHeight })).filter((m): m is FaceMetrics => m !== null);
+        if (!human) return null;
+        const r = await human.detect(canvas);
+        const faces = r.face.map((f) => faceMetrics(f.mesh as number[][], canvas)).filter((m): m is FaceMetrics => m !== null);
         const p = placement(faces, { cx: 0.5, cy: 0.45, minWidth: 0.18 });
         setHint(p === 'ok' ? null : p === 'many' ? t('selfie.hintMany') : p === 'none' ? t('selfie.hintNoFace') : t('selfie.hintFace'));
         return faces.length === 1 ? faces[0] : null;
       };
-      for (let i = 0; i < challenge.actions.length && !stop; i++) {
-        const action = challenge.actions[i];
+      // The neutral starting pose the server compares every action with.
+      setStatus('neutral');
+      setIndex(0);
+      let neutral: FaceMetrics | null = null;
+      for (let k = 0; k < neutralCount && !stop; k++) {
+        const at = snap();
+        const m = await measure().catch(() => null);
+        neutral ??= m;
+        await keep(at);
+        await sleep(300);
+      }
+      for (let i = 0; i < actions.length && !stop; i++) {
+        const action = actions[i];
+        let kept = 0;
         setIndex(i);
         setStatus('active');
-        await keep(`${action}:start`);
-        let baseline: FaceMetrics | null = null;
+        let baseline = neutral;
         const started = performance.now();
+        let lastKeep = 0;
         let ok = false;
-        let lastKeep = started;
         while (!stop && performance.now() - started < ACTION_TIMEOUT_MS) {
+          const at = snap();
           const m = await measure().catch(() => null);
           if (m && !baseline) baseline = m;
-          else if (m && baseline && actionDone(action, baseline, m)) {
+          if (m && baseline && actionDone(action, baseline, m)) {
             ok = true;
+            await keep(at);
+            kept++;
             break;
           }
-          if (performance.now() - lastKeep > 1500) {
+          // One frame mid-way when the budget allows, so the server also sees the movement build up.
+          if (kept < perAction - 2 && performance.now() - lastKeep > 1500) {
             lastKeep = performance.now();
-            await keep(action);
+            await keep(at);
+            kept++;
           }
-          await new Promise((r) => setTimeout(r, human ? 30 : 250));
+          await sleep(human ? 20 : 250);
         }
         if (stop) return;
-        await keep(`${action}:${ok ? 'done' : 'end'}`);
         setStatus(ok ? 'done' : 'timeout');
-        await new Promise((r) => setTimeout(r, 700));
+        // A couple of frames at the end of the movement, usually its fullest extent.
+        while (kept < perAction && !stop) {
+          await sleep(150);
+          await keep(snap());
+          kept++;
+        }
+        await sleep(500);
       }
       if (!stop) finished.current(frames);
     })();
@@ -158,14 +190,14 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
     };
   }, [video, challenge, t]);
 
-  const action = challenge.actions[index];
-  const text = KNOWN_ACTIONS.includes(action) ? t(`liveness.actions.${action}`) : t('liveness.actions.other', { action: action.replace(/_/g, ' ') });
+  const action = challenge.actions[index] ?? 'look_straight';
+  const text = status === 'neutral' ? t('liveness.actions.look_straight') : KNOWN_ACTIONS.includes(action) ? t(`liveness.actions.${action}`) : t('liveness.actions.other', { action: action.replace(/_/g, ' ') });
   return (
     <Screen title={title} bleed>
       <Camera facing="user" overlay="face" auto="none" shutter={false} onCapture={() => undefined} onFailure={onFailure} onVideo={setVideo}
         message={status === 'loading' ? t('liveness.loadingModel') : (hint ?? undefined)}>
         <div className={`liveness__prompt is-${status}`} aria-live="assertive">
-          <span className="liveness__count">{index + 1}/{challenge.actions.length}</span>
+          {challenge.actions.length > 1 && <span className="liveness__count">{index + 1}/{challenge.actions.length}</span>}
           <span>{status === 'done' ? t('liveness.done') : status === 'timeout' ? t('liveness.notConfirmed') : text}</span>
           {status === 'done' && <Icon name="check" size={22} />}
         </div>

@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isFatal } from '../api.ts';
+import { ApiError, isFatal } from '../api.ts';
 import { useStep } from '../context.ts';
 import { Alert, Screen } from '../ui/Screen.tsx';
 import { errorMessage } from './errors.ts';
+import { RetryNotice } from './RetryNotice.tsx';
+
+const RESEND_AFTER_S = 30;
 
 /** Email or phone ownership: send a one-time code, then verify it. */
 export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
   const { t } = useTranslation();
-  const { api, session, step, done, fatal } = useStep();
-  const [value, setValue] = useState((channel === 'email' ? session.applicant.email : session.applicant.phone) ?? '');
+  const { api, step, previous, done, fatal } = useStep();
+  const [value, setValue] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -28,6 +31,13 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
     try {
       await fn();
     } catch (e) {
+      // Too many wrong codes ends this code, not the verification: a new code can be sent.
+      if (e instanceof ApiError && e.code === 'attempts_exhausted' && sentTo) {
+        setSentTo(null);
+        setError(e.message || t('errors.generic'));
+        return;
+      }
+      if (e instanceof ApiError && e.code === 'step_already_passed') return done();
       if (isFatal(e)) return fatal(e);
       setError(errorMessage(t, e));
     } finally {
@@ -37,10 +47,10 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
 
   const send = () =>
     run(async () => {
-      const res = await api.sendOtp(step.id, channel, value.trim());
-      setSentTo(value.trim());
+      const res = await api.sendOtp(step.id, value.trim());
+      setSentTo(res.target || value.trim());
       setCode('');
-      setWait(res?.resendAfterSeconds ?? 30);
+      setWait(RESEND_AFTER_S);
     });
 
   const title = step.title ?? t(channel === 'email' ? 'otp.emailTitle' : 'otp.phoneTitle');
@@ -48,7 +58,9 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
   if (!sentTo) {
     return (
       <form onSubmit={(e) => { e.preventDefault(); send(); }}>
-        <Screen title={title} footer={<button type="submit" className="btn btn--primary" disabled={busy || value.trim().length < 3} aria-busy={busy}>{t('otp.send')}</button>}>
+        <Screen title={title} lead={t(channel === 'email' ? 'otp.emailLead' : 'otp.phoneLead')}
+          footer={<button type="submit" className="btn btn--primary" disabled={busy || value.trim().length < 3} aria-busy={busy}>{t('otp.send')}</button>}>
+          <RetryNotice previous={previous} />
           <label className="field">
             <span className="field__label">{t(channel === 'email' ? 'otp.emailLabel' : 'otp.phoneLabel')}</span>
             <input type={channel === 'email' ? 'email' : 'tel'} inputMode={channel === 'email' ? 'email' : 'tel'} autoComplete={channel === 'email' ? 'email' : 'tel'}
@@ -61,7 +73,7 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
   }
 
   return (
-    <form onSubmit={(e) => { e.preventDefault(); run(async () => { await api.verifyOtp(step.id, channel, code.trim()); done(); }); }}>
+    <form onSubmit={(e) => { e.preventDefault(); run(async () => { await api.verifyOtp(step.id, code.trim()); done(); }); }}>
       <Screen title={title} lead={t('otp.codeLead', { to: sentTo })}
         onBack={() => setSentTo(null)}
         footer={<>

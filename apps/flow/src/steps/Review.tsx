@@ -14,12 +14,13 @@ type Props = {
   canSend: boolean;
   attemptsLeft?: number | null;
   onSend: () => void;
+  sendLabel?: string;
   onRetake: () => void;
   extra?: React.ReactNode;
 };
 
 /** Shows the photo before it is sent, with instant on-device quality warnings. */
-export function Review({ title, image, kind, busy, error, canSend, attemptsLeft, onSend, onRetake, extra }: Props) {
+export function Review({ title, image, kind, busy, error, canSend, attemptsLeft, onSend, sendLabel, onRetake, extra }: Props) {
   const { t } = useTranslation();
   const url = useMemo(() => URL.createObjectURL(image), [image]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
@@ -35,12 +36,12 @@ export function Review({ title, image, kind, busy, error, canSend, attemptsLeft,
   return (
     <Screen
       title={title}
-      lead={t('document.reviewLead')}
+      lead={kind === 'face' ? t('selfie.reviewLead') : t('document.reviewLead')}
       footer={
         <>
           {canSend && (
             <button type="button" className="btn btn--primary" onClick={onSend} disabled={busy} aria-busy={busy}>
-              {busy ? t('common.uploading') : error ? t('common.retry') : t('common.usePhoto')}
+              {busy ? t('common.uploading') : error ? t('common.retry') : (sendLabel ?? t('common.usePhoto'))}
             </button>
           )}
           <button type="button" className={canSend ? 'btn btn--ghost' : 'btn btn--primary'} onClick={onRetake} disabled={busy}>

@@ -13,9 +13,9 @@ export function isDesktop(): boolean {
  * "Continue on your phone": a QR code and short link from the server carry this session to another
  * device. While it is open we poll the session so this page moves on when the phone has finished.
  */
-export function Handoff({ api, onProgress }: { api: Api; onProgress: () => void }) {
+export function Handoff({ api, onProgress, startOpen = false }: { api: Api; onProgress: () => void; startOpen?: boolean }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(startOpen);
   const [data, setData] = useState<{ url: string; qrSvg: string } | null>(null);
   const [error, setError] = useState(false);
   const [copied, setCopied] = useState(false);
@@ -71,7 +71,7 @@ export function Handoff({ api, onProgress }: { api: Api; onProgress: () => void 
           <Spinner label={t('handoff.waiting')} />
         </>
       )}
-      <button type="button" className="btn btn--link" onClick={() => setOpen(false)}>{t('common.close')}</button>
+      {!startOpen && <button type="button" className="btn btn--link" onClick={() => setOpen(false)}>{t('common.close')}</button>}
     </div>
   );
 }

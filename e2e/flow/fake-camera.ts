@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { generateSpecimen } from '../../packages/documents/src/specimen/render.ts';
+
+/**
+ * Chromium's fake camera (`--use-file-for-fake-video-capture=<file.y4m>`) plays a Y4M file in a loop.
+ * The file is read when a capture starts, so a test swaps the scene (document, face…) by rewriting the
+ * file before the step that opens the camera.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FACE_NEUTRAL = path.join(here, 'fixtures/face-neutral.jpg');
+export const FACE_SMILE = path.join(here, 'fixtures/face-smile.jpg');
+
+export type Size = { width: number; height: number };
+/** Portrait 3:4 like a phone's camera held upright; landscape 4:3 like a laptop webcam. */
+export const PHONE: Size = { width: 720, height: 960 };
+export const LAPTOP: Size = { width: 960, height: 720 };
+
+/** RGB (8-bit, 3 channels) → planar YUV 4:2:0, BT.601 limited range (what Chromium's fake camera assumes). */
+export function rgbToI420(rgb: Buffer, width: number, height: number): Buffer {
+  const ySize = width * height;
+  const cw = width >> 1;
+  const ch = height >> 1;
+  const out = Buffer.alloc(ySize + 2 * cw * ch);
+  for (let i = 0; i < ySize; i++) {
+    const r = rgb[i * 3];
+    const g = rgb[i * 3 + 1];
+    const b = rgb[i * 3 + 2];
+    out[i] = Math.round(16 + (219 * (0.299 * r + 0.587 * g + 0.114 * b)) / 255);
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+        const p = ((2 * y + dy) * width + 2 * x + dx) * 3;
+        r += rgb[p];
+        g += rgb[p + 1];
+        b += rgb[p + 2];
+      }
+      r /= 4;
+      g /= 4;
+      b /= 4;
+      out[ySize + y * cw + x] = Math.round(128 + (224 * (-0.168736 * r - 0.331264 * g + 0.5 * b)) / 255);
+      out[ySize + cw * ch + y * cw + x] = Math.round(128 + (224 * (0.5 * r - 0.418688 * g - 0.081312 * b)) / 255);
+    }
+  }
+  return out;
+}
+
+/** Writes frames (each an image buffer sharp can read, resized to `size`) as a Y4M video. */
+export async function writeY4m(file: string, frames: { image: Buffer; repeat: number }[], size: Size, fps = 10): Promise<void> {
+  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${size.width} H${size.height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
+  for (const f of frames) {
+    const rgb = await sharp(f.image).resize(size.width, size.height, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const yuv = rgbToI420(rgb, size.width, size.height);
+    for (let i = 0; i < f.repeat; i++) parts.push(Buffer.from('FRAME\n'), yuv);
+  }
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat(parts));
+  fs.renameSync(tmp, file);
+}
+
+const DESK = { r: 58, g: 64, b: 74 };
+
+/** A document lying on a desk, filling most of the middle of the frame. */
+export async function documentScene(doc: Buffer, size: Size, fill = 0.78): Promise<Buffer> {
+  const meta = await sharp(doc).metadata();
+  const w = Math.round(size.width * fill);
+  const h = Math.round((w * meta.height!) / meta.width!);
+  const card = await sharp(doc).resize(w, h).toBuffer();
+  return sharp({ create: { width: size.width, height: size.height, channels: 3, background: DESK } })
+    .composite([{ input: card, left: Math.round((size.width - w) / 2), top: Math.round((size.height - h) / 2) }])
+    .png()
+    .toBuffer();
+}
+
+/** A face photo framed like a selfie: the face in the upper middle of the frame. */
+export async function faceScene(photo: string, size: Size): Promise<Buffer> {
+  return sharp(photo).resize(size.width, size.height, { fit: 'cover', position: 'top' }).png().toBuffer();
+}
+
+/** The selfie with the document held below the face. */
+export async function selfieWithDocumentScene(photo: string, doc: Buffer, size: Size): Promise<Buffer> {
+  const face = await faceScene(photo, size);
+  const w = Math.round(size.width * 0.62);
+  const card = await sharp(doc).resize(w).toBuffer();
+  const ch = (await sharp(card).metadata()).height!;
+  return sharp(face).composite([{ input: card, left: Math.round((size.width - w) / 2), top: size.height - ch - Math.round(size.height * 0.04) }]).png().toBuffer();
+}
+
+export type Scenes = { documentFront: string; documentBack: string; face: string; liveness: string; selfieWithDocument: string; person: { surname: string; givenNames: string } };
+
+/** Renders a specimen ID card (TD1, front and back) with the test face as its portrait and builds every scene. */
+export async function buildScenes(dir: string, size: Size, seed = 7): Promise<Scenes> {
+  fs.mkdirSync(dir, { recursive: true });
+  const portrait = fs.readFileSync(FACE_NEUTRAL);
+  const set = await generateSpecimen({ kind: 'td1', seed, portrait, scale: 10 });
+  const out = (n: string) => path.join(dir, `${n}.y4m`);
+  const s: Scenes = {
+    documentFront: out('document-front'),
+    documentBack: out('document-back'),
+    face: out('face'),
+    liveness: out('liveness'),
+    selfieWithDocument: out('selfie-with-document'),
+    person: set.truth.printed,
+  };
+  await writeY4m(s.documentFront, [{ image: await documentScene(set.front, size), repeat: 10 }], size);
+  await writeY4m(s.documentBack, [{ image: await documentScene(set.back!, size), repeat: 10 }], size);
+  await writeY4m(s.face, [{ image: await faceScene(FACE_NEUTRAL, size), repeat: 10 }], size);
+  // Neutral, then a smile, in a loop: a real expression change of one person for the liveness check.
+  const neutral = await faceScene(FACE_NEUTRAL, size);
+  const smile = await faceScene(FACE_SMILE, size);
+  await writeY4m(s.liveness, [{ image: neutral, repeat: 15 }, { image: smile, repeat: 10 }], size);
+  await writeY4m(s.selfieWithDocument, [{ image: await selfieWithDocumentScene(FACE_NEUTRAL, set.front, size), repeat: 10 }], size);
+  return s;
+}
+
+/** Points the fake camera at a scene: the next getUserMedia plays this file. */
+export function useScene(cameraFile: string, scene: string) {
+  fs.copyFileSync(scene, `${cameraFile}.tmp`);
+  fs.renameSync(`${cameraFile}.tmp`, cameraFile);
+}
