@@ -8,7 +8,7 @@ import { Forbidden, ErrorAlert } from './components/ui.tsx';
 import { AuthLayout } from './pages/auth/AuthLayout.tsx';
 
 /** Each page is its own chunk: the first load carries only the shell. */
-const page = (load: () => Promise<Record<string, ComponentType>>, name: string) => lazy(async () => ({ default: (await load())[name] }));
+const page = <M, K extends keyof M>(load: () => Promise<M>, name: K) => lazy(async () => ({ default: (await load())[name] as ComponentType }));
 
 const Login = page(() => import('./pages/auth/Login.tsx'), 'Login');
 const Signup = page(() => import('./pages/auth/Signup.tsx'), 'Signup');

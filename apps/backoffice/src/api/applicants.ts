@@ -93,7 +93,7 @@ export type ApplicantFull = ApplicantSummary & {
 };
 
 export type Comment = { id: string; stepId: string | null; parentId: string | null; authorId: string | null; authorName?: string | null; visibility: 'internal' | 'applicant'; text: string; createdAt: string };
-export type TimelineEntry = { id: string; at: string; action: string; actorType: string; actorId: string | null; actorLabel: string | null; ip: string | null; os: string | null; browser: string | null; after: unknown };
+export type TimelineEntry = { id: string; at: string; action: string; actorType: string; actorId: string | null; actorLabel: string | null; ip: string | null; os: string | null; browser: string | null; details: unknown };
 export type SessionLink = { id: string; url: string; accessToken: string; expiresAt: string };
 
 /** Lower-case key for status labels and colours ('IN_PROGRESS' → 'in_progress'). */

@@ -1,5 +1,7 @@
 /** English strings. es.ts must have exactly the same keys (checked by i18n.test.ts). */
-export const en = {
+import { enPages } from './en-pages.ts';
+
+const base = {
   common: {
     error: 'Something needs your attention',
     errorCode: 'Code',
@@ -297,8 +299,16 @@ export const en = {
     true_positive: 'True match',
     false_positive: 'False positive',
     potential_match: 'Potential match',
+    incomplete: 'Incomplete',
+    in_progress: 'In progress',
+    opened: 'Opened',
+    archived: 'Archived',
+    review: 'Needs review',
+    engine_unavailable: 'Not run',
   },
 };
+
+export const en = { ...base, ...enPages };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Dictionary = Widen<typeof en>;

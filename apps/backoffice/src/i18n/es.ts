@@ -1,7 +1,9 @@
 import type { Dictionary } from './en.ts';
+import { esPages } from './es-pages.ts';
 
 /** Spanish strings: the same keys as en.ts (the type checker refuses a missing one). */
 export const es: Dictionary = {
+  ...esPages,
   common: {
     error: 'Algo requiere tu atención',
     errorCode: 'Código',
@@ -299,5 +301,11 @@ export const es: Dictionary = {
     true_positive: 'Coincidencia real',
     false_positive: 'Falso positivo',
     potential_match: 'Posible coincidencia',
+    incomplete: 'Incompleto',
+    in_progress: 'En curso',
+    opened: 'Abierto',
+    archived: 'Archivado',
+    review: 'Requiere revisión',
+    engine_unavailable: 'No ejecutado',
   },
 };

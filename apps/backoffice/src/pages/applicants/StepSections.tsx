@@ -112,7 +112,7 @@ export function StepSection({ applicant, step }: { applicant: ApplicantFull; ste
   const sub = step.current;
   const refresh = () => qc.invalidateQueries({ queryKey: ['applicant', applicant.id] });
   const deactivate = useMutation({ mutationFn: () => api.post(`/v1/applicants/${applicant.id}/steps/${step.id}/deactivate`), onSuccess: refresh, onError: (e) => notifyError(e) });
-  const reactivate = useMutation({ mutationFn: (resultId: string) => api.post(`/v1/applicants/${applicant.id}/steps/${step.id}/reactivate`, { resultId }), onSuccess: refresh, onError: (e) => notifyError(e) });
+  const reactivate = useMutation({ mutationFn: (resultId: string) => api.post(`/v1/applicants/${applicant.id}/steps/${step.id}/reactivate`, { submissionId: resultId }), onSuccess: refresh, onError: (e) => notifyError(e) });
   const canReview = can('applicants.review');
 
   return (
@@ -280,6 +280,9 @@ function MediaBody({ sub }: { sub: Submission }) {
   );
 }
 
+/** The document fields the API lets a reviewer amend. */
+const EDITABLE_FIELDS = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'personalNumber', 'address', 'issuingState'];
+
 function crossCheck(doc: DocumentView, field: string): boolean | null {
   const c = doc.checks?.crossChecks ?? doc.checks?.fields ?? doc.checks;
   const v = (c as Record<string, unknown> | undefined)?.[field];
@@ -384,7 +387,7 @@ function DocumentCard({ applicantId, doc }: { applicantId: string; doc: Document
                   )}
                 </Table.Td>
                 <Table.Td w={36}>
-                  {can('applicants.review') && (
+                  {can('applicants.review') && EDITABLE_FIELDS.includes(k) && (
                     <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => { setEditing(k); setValue(v === null ? '' : String(v)); }} aria-label={t('profile.editField', { field: humanize(k) })}>
                       <IconEdit size={14} />
                     </ActionIcon>
