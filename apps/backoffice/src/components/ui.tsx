@@ -198,7 +198,7 @@ export function Forbidden() {
 export function KeyValue({ label, children }: { label: ReactNode; children: ReactNode }) {
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start">
-      <Text size="sm" c="dimmed" w={170} style={{ flexShrink: 0 }}>
+      <Text size="sm" c="dimmed" w={140} style={{ flexShrink: 0 }}>
         {label}
       </Text>
       <Box size="sm" style={{ minWidth: 0, fontSize: 'var(--mantine-font-size-sm)' }}>
