@@ -151,7 +151,7 @@ export function StatusBadge({ status, size = 'sm' }: { status: string | null | u
   const { t } = useTranslation();
   const s = (status ?? 'unknown').toLowerCase();
   return (
-    <Badge color={statusColor(s)} variant="light" size={size} radius="sm" tt="none" fw={600}>
+    <Badge color={statusColor(s)} variant="light" size={size} radius="sm" tt="none" fw={600} style={{ flexShrink: 0, maxWidth: "none", overflow: "visible" }} styles={{ label: { overflow: "visible" } }}>
       {t(`status.${s}`, { defaultValue: s.replace(/_/g, ' ') })}
     </Badge>
   );
