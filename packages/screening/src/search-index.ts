@@ -2,7 +2,7 @@ import { doubleMetaphone } from 'double-metaphone';
 import { shippedData } from './data.ts';
 import { ScreeningError } from './errors.ts';
 import { prepareEntity, prepareQuery, queryNamesFor, scoreEntity, schemaCompatible, type PreparedEntity, type PreparedQuery } from './match/entity-score.ts';
-import { agreement } from './match/name-score.ts';
+import { agreement, setRarity } from './match/name-score.ts';
 import { skeleton, tokenSimilarity } from './match/similarity.ts';
 import { TK_INITIAL, TK_NUMBER, TK_WORD, type NameRules } from './normalize/name.ts';
 import { LIST_FLOOR, summarize, validateQuery, type Match, type ScreeningQuery, type ScreeningResult } from './query.ts';
@@ -20,13 +20,19 @@ import type { Entity } from './types.ts';
  */
 
 export interface IndexOptions {
-  /** Names kept for full scoring per query (default 300; `deep` queries use 10x). */
+  /** Names kept for full scoring per query (default 100; `deep` queries use 10x). */
   candidateNames?: number;
 }
 
 /** Expansions below this similarity are not followed: they cannot make a listed match. */
 const EXPAND_MIN = 0.72;
-const SIM_CACHE_LIMIT = 300_000;
+/**
+ * Share of the query's (rarity-weighted) words a name must match before it is scored in full. A
+ * name matching less cannot reach the listing floor: unmatched query words cost too much.
+ */
+const MIN_SHARE = 0.4;
+const MIN_SHARE_DEEP = 0.2;
+const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
 type Expansion = Array<[tokenId: number, sim: number]>;
@@ -54,6 +60,10 @@ export class ScreeningIndex {
   private variantMembers?: Map<number, string[]>;
 
   private readonly nameSlot: number[] = [];
+  /** Position of each name within its entity's prepared names. */
+  private readonly nameIndex: number[] = [];
+  /** Words per name: ranks candidates of equal weight by closeness in length to the query. */
+  private readonly nameWords: number[] = [];
   private readonly nameAlive: number[] = [];
   private readonly slots: Array<PreparedEntity | undefined> = [];
   private readonly slotNames: number[][] = [];
@@ -69,12 +79,14 @@ export class ScreeningIndex {
   private nameStamp = new Int32Array(0);
   private stamp = 0;
 
-  private readonly simCache = new Map<string, number>();
+  private readonly simCache = new Map<string, Map<string, number>>();
+  private readonly simCacheAbjadQ = new Map<string, Map<string, number>>();
+  private readonly simCacheAbjadC = new Map<string, Map<string, number>>();
   private readonly expansionCache = new Map<string, Expansion>();
   private readonly candidateNames: number;
 
   constructor(options: IndexOptions = {}) {
-    this.candidateNames = options.candidateNames ?? 300;
+    this.candidateNames = options.candidateNames ?? 100;
   }
 
   get size(): number {
@@ -114,9 +126,12 @@ export class ScreeningIndex {
     this.slotVersion.push(-1);
     this.byId.set(entity.id, slot);
     const names: number[] = [];
-    for (const n of prepared.names) {
+    for (let ni = 0; ni < prepared.names.length; ni++) {
+      const n = prepared.names[ni];
       const nameId = this.nameSlot.length;
       this.nameSlot.push(slot);
+      this.nameIndex.push(ni);
+      this.nameWords.push(n.prepared.kinds.filter((k) => k === TK_WORD || k === TK_NUMBER).length);
       this.nameAlive.push(1);
       this.aliveNames++;
       names.push(nameId);
@@ -205,7 +220,7 @@ export class ScreeningIndex {
       if (p1) pushTo(this.phoneticKeys, p1, id);
       if (p2 && p2 !== p1) pushTo(this.phoneticKeys, p2, id);
     }
-    const sk = abjad ? skeleton(token) : skeleton(token);
+    const sk = skeleton(token);
     if (sk.length >= 2) pushTo(this.skeletonKeys, sk, id);
     this.expansionCache.clear();
     return id;
@@ -221,12 +236,17 @@ export class ScreeningIndex {
   };
 
   private sim = (a: string, b: string, aa: boolean, ba: boolean): number => {
-    const key = aa || ba ? `${a}\u0001${b}\u0001${aa ? 1 : 0}${ba ? 1 : 0}` : `${a}\u0001${b}`;
-    let v = this.simCache.get(key);
+    // Two-level cache on the strings themselves: no key building on the hot path.
+    const outer = aa === ba ? this.simCache : aa ? this.simCacheAbjadQ : this.simCacheAbjadC;
+    let inner = outer.get(a);
+    if (!inner) {
+      if (outer.size >= SIM_CACHE_LIMIT) outer.clear();
+      outer.set(a, (inner = new Map()));
+    }
+    let v = inner.get(b);
     if (v === undefined) {
       v = tokenSimilarity(a, b, aa, ba);
-      if (this.simCache.size >= SIM_CACHE_LIMIT) this.simCache.clear();
-      this.simCache.set(key, v);
+      inner.set(b, v);
     }
     return v;
   };
@@ -279,7 +299,7 @@ export class ScreeningIndex {
     if (sk.length >= 2) for (const id of this.skeletonKeys.get(sk) ?? []) consider(id);
     // A word that is two listed words run together ("Ramimakhlouf").
     if (token.length >= 7) {
-      for (let p = 3; p <= token.length - 3; p++) {
+      for (let p = 2; p <= token.length - 3; p++) {
         const left = this.vocab.get(token.slice(0, p));
         const right = this.vocab.get(token.slice(p));
         if (left !== undefined && right !== undefined) {
@@ -307,14 +327,14 @@ export class ScreeningIndex {
   private refreshRarity(slot: number): PreparedEntity {
     const pe = this.slots[slot]!;
     if (this.slotVersion[slot] !== this.version) {
-      for (const n of pe.names) n.prepared.rarity = n.prepared.tokens.map(this.rarityOf);
+      for (const n of pe.names) setRarity(n.prepared, n.prepared.tokens.map(this.rarityOf));
       this.slotVersion[slot] = this.version;
     }
     return pe;
   }
 
   /** Names that share similar tokens with the query, best first (at most `limit`). */
-  private candidates(pq: PreparedQuery, limit: number, allowed: (slot: number) => boolean): number[] {
+  private candidates(pq: PreparedQuery, limit: number, minShare: number, allowed: (slot: number) => boolean): number[] {
     this.ensureScratch();
     if (++this.stamp >= 0x3fffffff) {
       this.stamp = 1;
@@ -325,9 +345,21 @@ export class ScreeningIndex {
     const touched: number[] = [];
     const rulesList: NameRules[] = pq.schema === 'person' ? ['person'] : pq.schema === 'any' ? ['person', 'org'] : ['org'];
     const seenTokens = new Set<string>();
-    const work: Array<{ token: string; abjad: boolean; weight: number; joins?: string[] }> = [];
+    const work: Array<{ token: string; abjad: boolean; weight: number }> = [];
+    // The weight a name must gather before it is worth scoring: a share of the lightest query name.
+    let queryWeight = Infinity;
+    let queryWords = 0;
     for (const rules of rulesList) {
       for (const qn of queryNamesFor(pq, rules)) {
+        let w = 0;
+        let words = 0;
+        for (let i = 0; i < qn.tokens.length; i++) {
+          if (qn.kinds[i] !== TK_WORD && qn.kinds[i] !== TK_NUMBER) continue;
+          w += this.rarityOf(qn.tokens[i]);
+          words++;
+        }
+        if (w > 0 && w < queryWeight) queryWeight = w;
+        if (words > queryWords) queryWords = words;
         const usable = qn.tokens.map((_, i) => qn.kinds[i] === TK_WORD || qn.kinds[i] === TK_NUMBER);
         // A query of particles or initials only ("Al", "N. N.") still looks for its words.
         const any = usable.some(Boolean);
@@ -353,10 +385,8 @@ export class ScreeningIndex {
         }
       }
     }
-    let tokenCounter = queryStamp * 0; // token stamps are unique per (query, token) via this.stamp
     for (const w of work) {
       const ts = ++this.stamp;
-      tokenCounter++;
       for (const [id, s] of this.expand(w.token, w.abjad)) {
         const a = agreement(s);
         if (a <= 0) continue;
@@ -378,28 +408,39 @@ export class ScreeningIndex {
         }
       }
     }
-    // Top `limit` by accumulated score through a histogram (linear in the touched names).
+    // Rank: gathered weight, discounted for names much longer or shorter than the query (among
+    // the many names sharing "Mohammed" and "Ali", the two-word ones come first).
+    const minAcc = Number.isFinite(queryWeight) ? queryWeight * minShare : 0;
     let max = 0;
     const live: number[] = [];
     for (const nameId of touched) {
-      if (!this.nameAlive[nameId] || !allowed(this.nameSlot[nameId])) continue;
+      if (this.acc[nameId] < minAcc || !this.nameAlive[nameId] || !allowed(this.nameSlot[nameId])) continue;
+      const diff = Math.abs(this.nameWords[nameId] - queryWords);
+      const rank = this.acc[nameId] / (1 + 0.15 * diff);
+      this.lastContribution[nameId] = rank;
       live.push(nameId);
-      if (this.acc[nameId] > max) max = this.acc[nameId];
+      if (rank > max) max = rank;
     }
-    if (live.length <= limit) return live.sort((a, b) => this.acc[b] - this.acc[a]);
-    const BUCKETS = 256;
-    const counts = new Int32Array(BUCKETS);
-    const bucketOf = (v: number) => Math.min(BUCKETS - 1, Math.floor((v / max) * BUCKETS));
-    for (const nameId of live) counts[bucketOf(this.acc[nameId])]++;
-    let cut = BUCKETS - 1;
-    let total = 0;
-    for (; cut >= 0; cut--) {
-      total += counts[cut];
-      if (total >= limit) break;
+    const rank = this.lastContribution;
+    if (live.length > limit) {
+      // Top `limit` through a histogram, linear in the touched names, then an exact sort of the few.
+      const BUCKETS = 512;
+      const counts = new Int32Array(BUCKETS);
+      const bucketOf = (v: number) => Math.min(BUCKETS - 1, Math.floor((v / max) * BUCKETS));
+      for (const nameId of live) counts[bucketOf(rank[nameId])]++;
+      let cut = BUCKETS - 1;
+      let total = 0;
+      for (; cut > 0; cut--) {
+        total += counts[cut];
+        if (total >= limit) break;
+      }
+      const kept = live.filter((nameId) => bucketOf(rank[nameId]) >= cut);
+      live.length = 0;
+      live.push(...kept);
     }
-    const out = live.filter((nameId) => bucketOf(this.acc[nameId]) >= cut);
-    out.sort((a, b) => this.acc[b] - this.acc[a]);
-    return out;
+    live.sort((a, b) => rank[b] - rank[a] || a - b);
+    if (live.length > limit) live.length = limit;
+    return live;
   }
 
   private allowedFor(pq: PreparedQuery): (slot: number) => boolean {
@@ -418,15 +459,19 @@ export class ScreeningIndex {
     const pq = prepareQuery(query, this.rarityOf);
     const allowed = this.allowedFor(pq);
     const limit = query.deep ? this.candidateNames * 10 : this.candidateNames;
-    const names = this.candidates(pq, limit, allowed);
+    const names = this.candidates(pq, limit, query.deep ? MIN_SHARE_DEEP : MIN_SHARE, allowed);
     const slots: number[] = [];
     const seen = new Set<number>();
+    // Only an entity's candidate names are scored: its other names share no similar word with the query.
+    const only = new Map<number, Set<number>>();
     for (const nameId of names) {
       const s = this.nameSlot[nameId];
       if (!seen.has(s)) {
         seen.add(s);
         slots.push(s);
+        only.set(s, new Set());
       }
+      only.get(s)!.add(this.nameIndex[nameId]);
     }
     // Identifiers are matched exactly whatever the names say.
     if (pq.documentNumber) {
@@ -438,7 +483,7 @@ export class ScreeningIndex {
         }
       }
     }
-    return this.finish(pq, slots);
+    return this.finish(pq, slots, only);
   }
 
   /** Score every entity (no candidate pruning): the reference the index is tested against. */
@@ -451,10 +496,10 @@ export class ScreeningIndex {
     return this.finish(pq, slots);
   }
 
-  private finish(pq: PreparedQuery, slots: number[]): ScreeningResult {
+  private finish(pq: PreparedQuery, slots: number[], only?: Map<number, Set<number>>): ScreeningResult {
     const matches: Match[] = [];
     for (const s of slots) {
-      const m = scoreEntity(pq, this.refreshRarity(s), this.sim, LIST_FLOOR);
+      const m = scoreEntity(pq, this.refreshRarity(s), this.sim, LIST_FLOOR, only?.get(s));
       if (m) matches.push(m);
     }
     matches.sort((a, b) => b.score - a.score || Number(b.hit) - Number(a.hit) || a.entityId.localeCompare(b.entityId));

@@ -180,7 +180,7 @@ function countryFeature(pq: PreparedQuery, pe: PreparedEntity): MatchFeature | u
  * Score one entity against a query: the best name (any query name against any entity name), then
  * date of birth, country, gender and identifier evidence. Returns undefined below LIST_FLOOR.
  */
-export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = defaultSim, floor = LIST_FLOOR): Match | undefined {
+export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = defaultSim, floor = LIST_FLOOR, onlyNames?: Set<number>): Match | undefined {
   const e = pe.entity;
   if (!schemaCompatible(pq.schema, e.schema)) return undefined;
   const idMatch = pq.documentNumber ? pe.identifiers.get(pq.documentNumber) : undefined;
@@ -188,10 +188,12 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
   const includeAliases = pq.query.includeAliases !== false;
   let best: { ns: NameScore; name: PreparedEntityName; qi: number } | undefined;
   let bestStrong: typeof best;
-  for (const n of pe.names) {
+  for (let ni = 0; ni < pe.names.length; ni++) {
+    const n = pe.names[ni];
+    if (onlyNames && !onlyNames.has(ni)) continue;
     if (!includeAliases && n.kind !== 'primary') continue;
     for (let qi = 0; qi < qNames.length; qi++) {
-      const ns = scoreNames(qNames[qi], n.prepared, sim);
+      const ns = scoreNames(qNames[qi], n.prepared, sim, false);
       if (!best || ns.score > best.ns.score) best = { ns, name: n, qi };
       if (!WEAK.has(n.kind) && (!bestStrong || ns.score > bestStrong.ns.score)) bestStrong = { ns, name: n, qi };
     }
@@ -199,6 +201,8 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
   if (!best) return undefined;
   // Prefer a strong name unless a weak alias is clearly better: its score is reported, but it alone never alerts.
   const chosen = bestStrong && bestStrong.ns.score >= best.ns.score - 0.02 ? bestStrong : best;
+  if (chosen.ns.score * 100 + 30 < floor && !idMatch) return undefined;
+  chosen.ns = scoreNames(qNames[chosen.qi], chosen.name.prepared, sim, true);
   const features: MatchFeature[] = [];
   const nameScore = chosen.ns.score * 100;
   features.push({ feature: 'name', effect: round1(nameScore), detail: `${chosen.name.kind} name similarity` });

@@ -10,6 +10,8 @@ import { equivalence, stringSimilarity, tokenSimilarity } from './similarity.ts'
 export interface PreparedName extends AnalyzedName {
   /** Rarity factor per token (1 = ordinary); the index fills it from its document frequencies. */
   rarity: number[];
+  /** Kind weight x rarity per token (derived; refreshed with setRarity). */
+  weights: number[];
   /** All folded words joined, legal forms included: catches "SiemensAG" = "Siemens AG". */
   compact: string;
 }
@@ -72,8 +74,16 @@ function baseWeight(kind: number): number {
 }
 
 export function prepareName(a: AnalyzedName, compactWords: string, rarity?: number[]): PreparedName {
-  return { ...a, rarity: rarity ?? a.tokens.map(() => 1), compact: compactWords };
+  const r = rarity ?? a.tokens.map(() => 1);
+  return { ...a, rarity: r, weights: a.tokens.map((_, i) => baseWeight(a.kinds[i]) * r[i]), compact: compactWords };
 }
+
+export function setRarity(n: PreparedName, rarity: number[]): void {
+  n.rarity = rarity;
+  n.weights = n.tokens.map((_, i) => baseWeight(n.kinds[i]) * rarity[i]);
+}
+
+const NO_MERGES: boolean[] = [];
 
 /** Words of one side after optional joins; `span` keeps how many original words each covers. */
 interface Side {
@@ -85,13 +95,7 @@ interface Side {
 }
 
 function side(n: PreparedName): Side {
-  return {
-    tokens: n.tokens,
-    kinds: n.kinds,
-    abjad: n.abjad,
-    weight: n.tokens.map((_, i) => baseWeight(n.kinds[i]) * n.rarity[i]),
-    merged: n.tokens.map(() => false),
-  };
+  return { tokens: n.tokens, kinds: n.kinds, abjad: n.abjad, weight: n.weights, merged: NO_MERGES };
 }
 
 type SimFn = (q: string, c: string, qAbjad: boolean, cAbjad: boolean) => number;
@@ -102,22 +106,49 @@ function compatible(kq: number, kc: number): boolean {
   return true;
 }
 
-function pairSim(s: SimFn, q: Side, i: number, c: Side, j: number): { sim: number; kind: PairKind } {
+const K_NONE = 0;
+const K_EXACT = 1;
+const K_VARIANT = 2;
+const K_FUZZY = 3;
+const K_INITIAL = 4;
+const K_CONFLICT = 5;
+const KIND_NAMES: PairKind[] = ['conflict', 'exact', 'variant', 'fuzzy', 'initial', 'conflict'];
+
+/** Kind of the last pairSim() call (a module slot instead of an allocated result). */
+let lastKind = K_NONE;
+
+function pairSim(s: SimFn, q: Side, i: number, c: Side, j: number): number {
   const kq = q.kinds[i];
   const kc = c.kinds[j];
   const a = q.tokens[i];
   const b = c.tokens[j];
-  if (!compatible(kq, kc)) return { sim: 0, kind: 'conflict' };
-  if (a === b) return { sim: 1, kind: 'exact' };
-  if (kq === TK_NUMBER) return { sim: 0, kind: 'conflict' };
+  lastKind = K_CONFLICT;
+  if (!compatible(kq, kc)) return 0;
   if (kq === TK_INITIAL || kc === TK_INITIAL) {
-    if (a[0] === b[0]) return { sim: kq === kc ? 1 : 0.9, kind: 'initial' };
-    return { sim: 0, kind: 'conflict' };
+    if (a.length > 1 || b.length > 1) {
+      if (a !== b) return 0;
+      lastKind = K_INITIAL;
+      return 0.9;
+    }
+    if (a[0] !== b[0]) return 0;
+    lastKind = K_INITIAL;
+    return kq === kc ? 1 : 0.9;
   }
-  if (kq === TK_PARTICLE) return equivalence(a, b) > 0 ? { sim: 1, kind: 'variant' } : { sim: 0, kind: 'conflict' };
+  if (a === b) {
+    lastKind = K_EXACT;
+    return 1;
+  }
+  if (kq === TK_NUMBER) return 0;
+  if (kq === TK_PARTICLE) {
+    if (equivalence(a, b) > 0) {
+      lastKind = K_VARIANT;
+      return 1;
+    }
+    return 0;
+  }
   const sim = s(a, b, q.abjad[i], c.abjad[j]);
-  const eq = sim >= 0.9 && equivalence(a, b) >= sim;
-  return { sim, kind: eq ? 'variant' : 'fuzzy' };
+  lastKind = sim >= 0.9 && equivalence(a, b) >= sim ? K_VARIANT : K_FUZZY;
+  return sim;
 }
 
 /**
@@ -134,13 +165,15 @@ function applyMerges(s: SimFn, x: Side, y: Side): Side {
     let best: { i: number; span: number; sim: number } | undefined;
     for (let span = 2; span <= 3; span++) {
       for (let i = 0; i + span <= out.tokens.length; i++) {
-        let joined = '';
+        let len = 0;
         let ok = true;
         for (let k = i; k < i + span; k++) {
           if (out.kinds[k] === TK_NUMBER || out.merged[k]) ok = false;
-          joined += out.tokens[k];
+          len += out.tokens[k].length;
         }
-        if (!ok || Math.abs(joined.length - target.length) > 3) continue;
+        if (!ok || Math.abs(len - target.length) > 3 || out.tokens[i][0] !== target[0]) continue;
+        let joined = '';
+        for (let k = i; k < i + span; k++) joined += out.tokens[k];
         const sim = s(joined, target, false, y.abjad[j]);
         if (sim < NAME_WEIGHTS.mergeMin) continue;
         let partBest = 0;
@@ -152,37 +185,42 @@ function applyMerges(s: SimFn, x: Side, y: Side): Side {
       const { i, span } = best;
       const joined = out.tokens.slice(i, i + span).join('');
       const w = Math.max(...out.weight.slice(i, i + span).filter((_, k) => out.kinds[i + k] !== TK_PARTICLE), NAME_WEIGHTS.word);
+      const merged = out.merged.length ? out.merged : out.tokens.map(() => false);
       out = {
         tokens: [...out.tokens.slice(0, i), joined, ...out.tokens.slice(i + span)],
         kinds: [...out.kinds.slice(0, i), TK_WORD, ...out.kinds.slice(i + span)],
         abjad: [...out.abjad.slice(0, i), false, ...out.abjad.slice(i + span)],
         weight: [...out.weight.slice(0, i), w, ...out.weight.slice(i + span)],
-        merged: [...out.merged.slice(0, i), true, ...out.merged.slice(i + span)],
+        merged: [...merged.slice(0, i), true, ...merged.slice(i + span)],
       };
     }
   }
   return out;
 }
 
-/** "JC" against "Jean Claude": the letters are the initials of adjacent words. */
+/** "JC" against "Jean Claude": the letters are the initials of adjacent words of the other side. */
 function applyInitialRuns(x: Side, y: Side): Side {
   let out = y;
   // A name made only of initials ("N.N.") identifies nobody.
   if (x.tokens.length < 2) return out;
+  const words = y.kinds.filter((k) => k === TK_WORD).length;
   for (let i = 0; i < x.tokens.length; i++) {
     const t = x.tokens[i];
     if (x.kinds[i] !== TK_WORD || t.length < 2 || t.length > 3 || /[aeiou]/.test(t)) continue;
+    // The other side must keep a word of its own: "S.M." cannot stand for a whole name.
+    if (t.length >= words) continue;
     for (let j = 0; j + t.length <= out.tokens.length; j++) {
       let ok = true;
       for (let k = 0; k < t.length; k++) if (out.kinds[j + k] !== TK_WORD || out.tokens[j + k][0] !== t[k]) ok = false;
       if (!ok) continue;
       const span = t.length;
+      const merged = out.merged.length ? out.merged : out.tokens.map(() => false);
       out = {
         tokens: [...out.tokens.slice(0, j), t, ...out.tokens.slice(j + span)],
-        kinds: [...out.kinds.slice(0, j), TK_WORD, ...out.kinds.slice(j + span)],
+        kinds: [...out.kinds.slice(0, j), TK_INITIAL, ...out.kinds.slice(j + span)],
         abjad: [...out.abjad.slice(0, j), false, ...out.abjad.slice(j + span)],
         weight: [...out.weight.slice(0, j), NAME_WEIGHTS.initial * span, ...out.weight.slice(j + span)],
-        merged: [...out.merged.slice(0, j), true, ...out.merged.slice(j + span)],
+        merged: [...merged.slice(0, j), true, ...merged.slice(j + span)],
       };
       break;
     }
@@ -200,79 +238,170 @@ export function agreement(sim: number): number {
 
 const defaultSim: SimFn = (a, b, aa, ba) => tokenSimilarity(a, b, aa, ba);
 
-export function scoreNames(query: PreparedName, cand: PreparedName, simFn: SimFn = defaultSim): NameScore {
-  let q = side(query);
-  let c = side(cand);
-  q = applyMerges(simFn, q, c);
-  c = applyMerges(simFn, c, q);
-  c = applyInitialRuns(q, c);
-  q = applyInitialRuns(c, q);
+const MAX_TOKENS = 32;
+const simBuf = new Float64Array(MAX_TOKENS * MAX_TOKENS);
+const kindBuf = new Uint8Array(MAX_TOKENS * MAX_TOKENS);
+const usedQ = new Uint8Array(MAX_TOKENS);
+const usedC = new Uint8Array(MAX_TOKENS);
 
+function clip(n: PreparedName): PreparedName {
+  if (n.tokens.length <= MAX_TOKENS) return n;
+  return { ...n, tokens: n.tokens.slice(0, MAX_TOKENS), kinds: n.kinds.slice(0, MAX_TOKENS), abjad: n.abjad.slice(0, MAX_TOKENS), rarity: n.rarity.slice(0, MAX_TOKENS), weights: n.weights.slice(0, MAX_TOKENS) };
+}
+
+/** Whether some word lacks a near-identical partner: only then can joining words change anything. */
+function needsMerges(q: Side, c: Side, nq: number, nc: number): boolean {
+  for (let i = 0; i < nq; i++) {
+    if (q.kinds[i] !== TK_WORD) continue;
+    let best = 0;
+    for (let j = 0; j < nc; j++) if (simBuf[i * MAX_TOKENS + j] > best) best = simBuf[i * MAX_TOKENS + j];
+    if (best < 0.9) return true;
+  }
+  for (let j = 0; j < nc; j++) {
+    if (c.kinds[j] !== TK_WORD) continue;
+    let best = 0;
+    for (let i = 0; i < nq; i++) if (simBuf[i * MAX_TOKENS + j] > best) best = simBuf[i * MAX_TOKENS + j];
+    if (best < 0.9) return true;
+  }
+  return false;
+}
+
+function fillMatrix(s: SimFn, q: Side, c: Side): void {
   const nq = q.tokens.length;
   const nc = c.tokens.length;
-  const cells: Array<{ i: number; j: number; sim: number; kind: PairKind }> = [];
   for (let i = 0; i < nq; i++) {
     for (let j = 0; j < nc; j++) {
-      const p = pairSim(simFn, q, i, c, j);
-      if (p.sim > 0) cells.push({ i, j, sim: p.sim, kind: q.merged[i] || c.merged[j] ? 'merged' : p.kind });
+      const k = i * MAX_TOKENS + j;
+      simBuf[k] = pairSim(s, q, i, c, j);
+      kindBuf[k] = lastKind;
     }
   }
-  // Greedy best-first pairing; ties prefer pairs in the same position (keeps "Kim Jong Un" aligned).
-  cells.sort((a, b) => b.sim - a.sim || Math.abs(a.i - a.j) - Math.abs(b.i - b.j));
-  const usedQ = new Uint8Array(nq);
-  const usedC = new Uint8Array(nc);
+}
+
+/**
+ * Score two prepared names in [0, 1]. With `explain`, also return the token pairs and what each
+ * side lacks (the scorer runs without it for every candidate and with it for the best one).
+ */
+export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: SimFn = defaultSim, explain = true): NameScore {
+  const query = clip(queryIn);
+  const cand = clip(candIn);
+  let q = side(query);
+  let c = side(cand);
+  fillMatrix(simFn, q, c);
+  if (needsMerges(q, c, q.tokens.length, c.tokens.length)) {
+    const q2 = applyMerges(simFn, q, c);
+    const c2 = applyMerges(simFn, c, q2);
+    let q3 = q2;
+    let c3 = c2;
+    // Letters standing for initials ("JC" = Jean-Claude) only make sense between people's names: in
+    // organisation names two letters are an abbreviation of anything ("SK", "MR").
+    if (query.rules === 'person' && cand.rules === 'person') {
+      c3 = applyInitialRuns(q2, c2);
+      q3 = applyInitialRuns(c3, q2);
+    }
+    if (q3 !== q || c3 !== c) {
+      q = q3;
+      c = c3;
+      fillMatrix(simFn, q, c);
+    }
+  }
+  const nq = q.tokens.length;
+  const nc = c.tokens.length;
+  usedQ.fill(0, 0, nq);
+  usedC.fill(0, 0, nc);
   const pairs: TokenPair[] = [];
   let num = 0;
   let den = 0;
-  const isInitial = (s: Side, k: number) => s.kinds[k] === TK_INITIAL;
-  const take = (i: number, j: number, sim: number, kind: PairKind, w: number) => {
-    usedQ[i] = 1;
-    usedC[j] = 1;
+  const conflictW = NAME_WEIGHTS.conflict;
+
+  // 1. Words with words, best first; ties prefer the same position (keeps "Kim Jong Un" aligned).
+  //    A weak pairing (< 0.5) is a contradiction, handled in step 2.
+  for (;;) {
+    let bi = -1;
+    let bj = -1;
+    let bs = 0.5;
+    let bd = 0;
+    for (let i = 0; i < nq; i++) {
+      if (usedQ[i] || q.kinds[i] === TK_INITIAL) continue;
+      for (let j = 0; j < nc; j++) {
+        if (usedC[j] || c.kinds[j] === TK_INITIAL) continue;
+        const v = simBuf[i * MAX_TOKENS + j];
+        if (v < bs) continue;
+        const d = i > j ? i - j : j - i;
+        if (v > bs || bi < 0 || d < bd) {
+          bi = i;
+          bj = j;
+          bs = v;
+          bd = d;
+        }
+      }
+    }
+    if (bi < 0) break;
+    usedQ[bi] = 1;
+    usedC[bj] = 1;
+    const w = q.weight[bi] > c.weight[bj] ? q.weight[bi] : c.weight[bj];
+    const agree = agreement(bs);
+    num += w * agree;
+    den += w * (1 + conflictW * (1 - agree));
+    if (explain) {
+      const merged = (q.merged.length && q.merged[bi]) || (c.merged.length && c.merged[bj]);
+      pairs.push({ query: q.tokens[bi], candidate: c.tokens[bj], similarity: bs, kind: merged ? 'merged' : KIND_NAMES[kindBuf[bi * MAX_TOKENS + bj]] });
+    }
+  }
+  // 2. Words left on both sides contradict each other (Sergey vs Yevgeny Prigozhin), heaviest
+  //    first. This comes before initials so that "P." cannot explain away a surname that differs.
+  for (;;) {
+    let bi = -1;
+    let bj = -1;
+    for (let i = 0; i < nq; i++) {
+      if (usedQ[i] || (q.kinds[i] !== TK_WORD && q.kinds[i] !== TK_NUMBER)) continue;
+      if (bi < 0 || q.weight[i] > q.weight[bi]) bi = i;
+    }
+    for (let j = 0; j < nc; j++) {
+      if (usedC[j] || (c.kinds[j] !== TK_WORD && c.kinds[j] !== TK_NUMBER)) continue;
+      if (bj < 0 || c.weight[j] > c.weight[bj]) bj = j;
+    }
+    if (bi < 0 || bj < 0) break;
+    usedQ[bi] = 1;
+    usedC[bj] = 1;
+    const w = q.weight[bi] > c.weight[bj] ? q.weight[bi] : c.weight[bj];
+    const sim = simBuf[bi * MAX_TOKENS + bj];
     const agree = agreement(sim);
     num += w * agree;
-    den += w * (1 + NAME_WEIGHTS.conflict * (1 - agree));
-    pairs.push({ query: q.tokens[i], candidate: c.tokens[j], similarity: sim, kind });
-  };
-  // 1. Words with words. A weak pairing (< 0.5) is a contradiction, handled in step 2.
-  for (const cell of cells) {
-    if (usedQ[cell.i] || usedC[cell.j] || cell.sim < 0.5) continue;
-    if (isInitial(q, cell.i) || isInitial(c, cell.j)) continue;
-    take(cell.i, cell.j, cell.sim, cell.kind, Math.max(q.weight[cell.i], c.weight[cell.j]));
-  }
-  // 2. Words left on both sides contradict each other (Sergey vs Yevgeny Prigozhin). This comes
-  //    before initials so that "P." cannot explain away a surname that differs (Putin vs Kononov).
-  const leftover = (s: Side, used: Uint8Array) => {
-    const out: number[] = [];
-    for (let k = 0; k < s.tokens.length; k++) if (!used[k] && (s.kinds[k] === TK_WORD || s.kinds[k] === TK_NUMBER)) out.push(k);
-    return out.sort((a, b) => s.weight[b] - s.weight[a]);
-  };
-  const leftQ = leftover(q, usedQ);
-  const leftC = leftover(c, usedC);
-  const conflicts = Math.min(leftQ.length, leftC.length);
-  for (let k = 0; k < conflicts; k++) {
-    const i = leftQ[k];
-    const j = leftC[k];
-    take(i, j, pairSim(simFn, q, i, c, j).sim, 'conflict', Math.max(q.weight[i], c.weight[j]));
+    den += w * (1 + conflictW * (1 - agree));
+    if (explain) pairs.push({ query: q.tokens[bi], candidate: c.tokens[bj], similarity: sim, kind: 'conflict' });
   }
   // 3. Initials against what is left: "V." for Vladimir agrees, "O." against Joachim contradicts.
-  for (const cell of cells) {
-    if (usedQ[cell.i] || usedC[cell.j]) continue;
-    if (!isInitial(q, cell.i) && !isInitial(c, cell.j)) continue;
-    take(cell.i, cell.j, cell.sim, cell.kind, NAME_WEIGHTS.initial);
-  }
   for (let i = 0; i < nq; i++) {
-    if (usedQ[i] || !isInitial(q, i)) continue;
+    if (usedQ[i]) continue;
+    const qi = q.kinds[i] === TK_INITIAL;
     for (let j = 0; j < nc; j++) {
-      if (usedC[j] || c.kinds[j] !== TK_WORD) continue;
-      take(i, j, 0, 'conflict', NAME_WEIGHTS.initialConflict);
+      if (usedC[j]) continue;
+      const ci = c.kinds[j] === TK_INITIAL;
+      if (!qi && !ci) continue;
+      const otherKind = qi ? c.kinds[j] : q.kinds[i];
+      if (otherKind !== TK_WORD && otherKind !== TK_INITIAL) continue;
+      const sim = simBuf[i * MAX_TOKENS + j];
+      if (sim <= 0) continue;
+      usedQ[i] = 1;
+      usedC[j] = 1;
+      num += NAME_WEIGHTS.initial * sim;
+      den += NAME_WEIGHTS.initial;
+      if (explain) pairs.push({ query: q.tokens[i], candidate: c.tokens[j], similarity: sim, kind: 'initial' });
       break;
     }
   }
-  for (let j = 0; j < nc; j++) {
-    if (usedC[j] || !isInitial(c, j)) continue;
-    for (let i = 0; i < nq; i++) {
-      if (usedQ[i] || q.kinds[i] !== TK_WORD) continue;
-      take(i, j, 0, 'conflict', NAME_WEIGHTS.initialConflict);
+  for (let i = 0; i < nq; i++) {
+    if (usedQ[i]) continue;
+    for (let j = 0; j < nc; j++) {
+      if (usedC[j]) continue;
+      const qi = q.kinds[i] === TK_INITIAL;
+      const ci = c.kinds[j] === TK_INITIAL;
+      if (!((qi && c.kinds[j] === TK_WORD) || (ci && q.kinds[i] === TK_WORD) || (qi && ci))) continue;
+      usedQ[i] = 1;
+      usedC[j] = 1;
+      den += NAME_WEIGHTS.initialConflict * (1 + conflictW);
+      if (explain) pairs.push({ query: q.tokens[i], candidate: c.tokens[j], similarity: 0, kind: 'conflict' });
       break;
     }
   }
@@ -281,31 +410,36 @@ export function scoreNames(query: PreparedName, cand: PreparedName, simFn: SimFn
   for (let i = 0; i < nq; i++) {
     if (usedQ[i]) continue;
     den += q.weight[i] * NAME_WEIGHTS.missingInCandidate;
-    missingInCandidate.push(q.tokens[i]);
+    if (explain) missingInCandidate.push(q.tokens[i]);
   }
   for (let j = 0; j < nc; j++) {
     if (usedC[j]) continue;
     den += c.weight[j] * NAME_WEIGHTS.missingInQuery;
-    missingInQuery.push(c.tokens[j]);
+    if (explain) missingInQuery.push(c.tokens[j]);
   }
   // Legal forms: the same class agrees, different classes disagree, one side silent says nothing.
   if (query.legal.length && cand.legal.length) {
-    const shared = query.legal.some((l) => cand.legal.includes(l));
+    let shared = false;
+    for (const l of query.legal) if (cand.legal.includes(l)) shared = true;
     num += shared ? NAME_WEIGHTS.legal : 0;
-    den += NAME_WEIGHTS.legal * (shared ? 1 : 1 + NAME_WEIGHTS.conflict);
-    pairs.push({ query: query.legal.join('+'), candidate: cand.legal.join('+'), similarity: shared ? 1 : 0, kind: 'legal' });
+    den += NAME_WEIGHTS.legal * (shared ? 1 : 1 + conflictW);
+    if (explain) pairs.push({ query: query.legal.join('+'), candidate: cand.legal.join('+'), similarity: shared ? 1 : 0, kind: 'legal' });
   }
   let score = den > 0 ? num / den : 0;
   // Names written as one word on one side ("SiemensAG", "VladimirPutin") or identical once spaces go.
-  const oneWord = Math.min(query.tokens.length, cand.tokens.length) === 1 && Math.max(query.tokens.length, cand.tokens.length) > 1;
+  const nqa = query.tokens.length;
+  const nca = cand.tokens.length;
+  const oneWord = (nqa === 1 || nca === 1) && nqa + nca > 2;
   if (query.compact && cand.compact && (query.compact === cand.compact || oneWord)) {
     const compactSim = query.compact === cand.compact ? 1 : agreement(stringSimilarity(query.compact, cand.compact));
     if (compactSim > score) {
       score = compactSim;
-      pairs.length = 0;
-      pairs.push({ query: query.compact, candidate: cand.compact, similarity: compactSim, kind: 'merged' });
-      missingInCandidate.length = 0;
-      missingInQuery.length = 0;
+      if (explain) {
+        pairs.length = 0;
+        pairs.push({ query: query.compact, candidate: cand.compact, similarity: compactSim, kind: 'merged' });
+        missingInCandidate.length = 0;
+        missingInQuery.length = 0;
+      }
     }
   }
   return { score, pairs, missingInCandidate, missingInQuery };

@@ -52,7 +52,8 @@ export function stringSimilarity(a: string, b: string): number {
   const jw = jaroWinkler(a, b);
   if (jw < 0.6) return jw * 0.8;
   const len = Math.max(a.length, b.length);
-  const d = osaDistance(a, b, 6);
+  // Beyond 6 edits the exact count does not matter; the length difference still bounds it.
+  const d = Math.max(osaDistance(a, b, 6), Math.abs(a.length - b.length));
   const edit = 1 - d / (len + 2);
   let sim = Math.min(jw, edit);
   // Transliteration changes first letters (Usama/Osama, Gaddafi/Qadhafi, Wolodymyr/Volodymyr); a
