@@ -237,8 +237,13 @@ export const enPages = {
     hitBanner_other: '{{count}} possible matches on watch lists',
     hitBannerText: 'Review each match and mark it as a true match or a false positive.',
     lists: 'Lists',
+    matchedName: 'Matched name',
+    programs: 'Programmes',
+    listedOn: 'Listed on',
+    why: 'Why it matched',
     aliases: 'Also known as',
   },
+  amlStatus: { unknown: 'Not reviewed', no_match: 'No match', potential_match: 'Potential match', false_positive: 'False positive', true_positive: 'True match', true_positive_approve: 'True match – approve', true_positive_reject: 'True match – reject' },
   dashboard: {
     title: 'Dashboard',
     description: 'How verifications are going in this mode.',

@@ -240,8 +240,13 @@ export const esPages: Pick<Dictionary, keyof typeof enPages> = {
     hitBanner_other: '{{count}} posibles coincidencias en listas de vigilancia',
     hitBannerText: 'Revisa cada coincidencia y márcala como real o como falso positivo.',
     lists: 'Listas',
+    matchedName: 'Nombre coincidente',
+    programs: 'Programas',
+    listedOn: 'Incluido el',
+    why: 'Por qué coincide',
     aliases: 'También conocido como',
   },
+  amlStatus: { unknown: 'Sin revisar', no_match: 'Sin coincidencia', potential_match: 'Posible coincidencia', false_positive: 'Falso positivo', true_positive: 'Coincidencia real', true_positive_approve: 'Coincidencia real – aprobar', true_positive_reject: 'Coincidencia real – rechazar' },
   dashboard: {
     title: 'Panel',
     description: 'Cómo van las verificaciones en este modo.',

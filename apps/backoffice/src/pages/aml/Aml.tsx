@@ -8,17 +8,22 @@ import { useSession } from '../../auth/session.tsx';
 import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError } from '../../components/ui.tsx';
 import { countryName, countryOptions, fmtDateTime, fmtPercent } from '../../lib/format.ts';
 
-type Match = { id: string; name?: string; caption?: string; score?: number; status?: string; schema?: string; datasets?: string[]; topics?: string[]; countries?: string[]; birthDates?: string[]; aliases?: string[]; properties?: Record<string, unknown>; comments?: { id: string; text: string; authorName?: string | null; createdAt: string }[] };
-type Scan = { id: string; query: Record<string, unknown>; status?: string; matchCount?: number; monitoring?: boolean; createdAt: string; matches?: Match[] };
+/** Shapes of apps/server/src/modules/aml/aml-router.ts. */
+type Entity = { id: string; schema: string; caption: string; source: string; programs?: string[]; topics?: string[]; countries?: string[]; birthDates?: string[]; sourceUrl?: string; listedOn?: string; [k: string]: unknown };
+type ScreeningMatch = { entityId: string; score: number; hit: boolean; matchedName: string; matchedNameKind: string; queryName: string; features: { feature: string; effect: number; detail: string }[]; entity: Entity };
+type MatchRow = { id: string; status: string; foundBy: string; createdAt: string; updatedAt: string; match: ScreeningMatch };
+type ScanInfo = { id: string; kind: string; applicantId: string | null; schema: string; label: string | null; threshold: number; hits: number; matches: number; monitoring: boolean; periodicity: string | null; lastRunAt: string | null; createdAt: string };
+type ScanDetail = { scan: ScanInfo; query: unknown; matches: MatchRow[] };
+const MATCH_STATUSES = ['unknown', 'potential_match', 'no_match', 'false_positive', 'true_positive', 'true_positive_approve', 'true_positive_reject'];
 
-const rate = (m: Match) => (typeof m.score === 'number' ? (m.score > 1 ? m.score / 100 : m.score) : null);
+const rate = (m: ScreeningMatch) => (m.score > 1 ? m.score / 100 : m.score);
 
 export function Aml() {
   const { t } = useTranslation();
   const { mode } = useSession();
   const [tab, setTab] = useState<string | null>('search');
-  const [scan, setScan] = useState<Scan | null>(null);
-  const scans = useQuery({ queryKey: ['aml-scans', mode], queryFn: () => api.get<Page<Scan>>('/v1/aml/scans', { limit: 50 }), enabled: tab === 'saved' });
+  const [scanId, setScanId] = useState<string | null>(null);
+  const scans = useQuery({ queryKey: ['aml-scans', mode], queryFn: () => api.get<Page<ScanInfo>>('/v1/aml/scans', { kind: 'manual', limit: 50 }), enabled: tab === 'saved' });
   return (
     <>
       <PageHeader title={t('aml.title')} description={t('aml.description')} />
@@ -30,9 +35,9 @@ export function Aml() {
         <Tabs.Panel value="search">
           <Grid gap="lg">
             <Grid.Col span={{ base: 12, lg: 4 }}>
-              <SearchForm onResult={setScan} />
+              <SearchForm onResult={setScanId} />
             </Grid.Col>
-            <Grid.Col span={{ base: 12, lg: 8 }}>{scan ? <ScanResults scan={scan} /> : <Paper><EmptyState icon={<IconShieldCheck size={28} />} title={t('aml.noScanYet')} description={t('aml.noScanYetText')} /></Paper>}</Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 8 }}>{scanId ? <ScanResults scanId={scanId} /> : <Paper><EmptyState icon={<IconShieldCheck size={28} />} title={t('aml.noScanYet')} description={t('aml.noScanYetText')} /></Paper>}</Grid.Col>
           </Grid>
         </Tabs.Panel>
         <Tabs.Panel value="saved">
@@ -55,9 +60,9 @@ export function Aml() {
                 </Table.Thead>
                 <Table.Tbody>
                   {scans.data.data.map((s) => (
-                    <Table.Tr key={s.id} className="clickable-row" onClick={() => { setScan(s); setTab('search'); }}>
-                      <Table.Td>{String(s.query.name ?? s.query.documentNumber ?? s.id)}</Table.Td>
-                      <Table.Td>{s.matchCount ?? s.matches?.length ?? '—'}</Table.Td>
+                    <Table.Tr key={s.id} className="clickable-row" onClick={() => { setScanId(s.id); setTab('search'); }}>
+                      <Table.Td>{s.label ?? s.id}</Table.Td>
+                      <Table.Td>{s.hits} / {s.matches}</Table.Td>
                       <Table.Td>{s.monitoring ? <Badge color="teal" variant="light">{t('account.enabled')}</Badge> : <Badge color="gray" variant="light">{t('account.disabled')}</Badge>}</Table.Td>
                       <Table.Td>{fmtDateTime(s.createdAt)}</Table.Td>
                     </Table.Tr>
@@ -72,7 +77,7 @@ export function Aml() {
   );
 }
 
-function SearchForm({ onResult }: { onResult: (s: Scan) => void }) {
+function SearchForm({ onResult }: { onResult: (scanId: string) => void }) {
   const { t } = useTranslation();
   const [entity, setEntity] = useState<'individual' | 'organisation'>('individual');
   const [by, setBy] = useState<'name' | 'document' | 'identity'>('name');
@@ -86,18 +91,18 @@ function SearchForm({ onResult }: { onResult: (s: Scan) => void }) {
   const [deep, setDeep] = useState(false);
   const m = useMutation({
     mutationFn: () =>
-      api.post<Scan>('/v1/aml/search', {
-        entityType: entity,
-        searchBy: by,
+      api.post<{ scan: ScanInfo }>('/v1/aml/scans', {
+        schema: entity === 'individual' ? 'person' : 'organization',
         name: by !== 'document' ? name : undefined,
         documentNumber: by !== 'name' ? documentNumber : undefined,
-        birthYear: yearMode === 'year' && year ? Number(year) : undefined,
-        birthYearRange: yearMode === 'range' ? { from: range[0], to: range[1] } : undefined,
-        matchRate,
+        birthDate: entity === 'individual' && yearMode === 'year' && year ? String(year) : undefined,
+        birthYearFrom: entity === 'individual' && yearMode === 'range' ? range[0] : undefined,
+        birthYearTo: entity === 'individual' && yearMode === 'range' ? range[1] : undefined,
+        threshold: matchRate,
         countries: countries.length ? countries : undefined,
-        deepSearch: deep,
+        deep,
       }),
-    onSuccess: onResult,
+    onSuccess: (r) => onResult(r.scan.id),
   });
   return (
     <Paper p="lg">
@@ -142,32 +147,27 @@ function SearchForm({ onResult }: { onResult: (s: Scan) => void }) {
   );
 }
 
-function ScanResults({ scan }: { scan: Scan }) {
+function ScanResults({ scanId }: { scanId: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [detail, setDetail] = useState<Match | null>(null);
-  const [monitoring, setMonitoring] = useState(!!scan.monitoring);
-  const matches = scan.matches ?? [];
-  const setStatus = useMutation({
-    mutationFn: ({ m, status }: { m: Match; status: string }) => api.patch(`/v1/aml/scans/${scan.id}/matches/${m.id}`, { status }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['aml-scans'] }),
-    onError: (e) => notifyError(e),
-  });
-  const monitor = useMutation({
-    mutationFn: (on: boolean) => api.patch(`/v1/aml/scans/${scan.id}`, { monitoring: on }),
-    onSuccess: (_d, on) => setMonitoring(on),
-    onError: (e) => notifyError(e),
-  });
+  const [detail, setDetail] = useState<MatchRow | null>(null);
+  const q = useQuery({ queryKey: ['aml-scan', scanId], queryFn: () => api.get<ScanDetail>(`/v1/aml/scans/${scanId}`) });
+  const refresh = () => qc.invalidateQueries({ queryKey: ['aml-scan', scanId] });
+  const setStatus = useMutation({ mutationFn: ({ id, status }: { id: string; status: string }) => api.patch(`/v1/aml/matches/${id}`, { status }), onSuccess: refresh, onError: (e) => notifyError(e) });
+  const monitor = useMutation({ mutationFn: (enabled: boolean) => api.patch(`/v1/aml/scans/${scanId}`, { monitoring: { enabled } }), onSuccess: refresh, onError: (e) => notifyError(e) });
+  if (q.error) return <ErrorAlert error={q.error} />;
+  if (!q.data) return <Paper><TableSkeleton cols={4} /></Paper>;
+  const { scan, matches } = q.data;
   return (
     <Paper>
       <Group justify="space-between" p="md">
         <div>
           <Title order={5}>{t('aml.results', { count: matches.length })}</Title>
           <Text size="xs" c="dimmed">
-            {fmtDateTime(scan.createdAt)}
+            {scan.label ?? ''} · {fmtDateTime(scan.createdAt)}
           </Text>
         </div>
-        <Switch label={t('aml.monitoring')} checked={monitoring} onChange={(e) => monitor.mutate(e.currentTarget.checked)} />
+        <Switch label={t('aml.monitoring')} checked={scan.monitoring} onChange={(e) => monitor.mutate(e.currentTarget.checked)} />
       </Group>
       {matches.length === 0 ? (
         <EmptyState icon={<IconShieldCheck size={28} />} title={t('aml.noHits')} />
@@ -183,89 +183,102 @@ function ScanResults({ scan }: { scan: Scan }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {matches.map((m) => (
-              <Table.Tr key={m.id} className="clickable-row" onClick={() => setDetail(m)}>
+            {matches.map((r) => (
+              <Table.Tr key={r.id} className="clickable-row" onClick={() => setDetail(r)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && setDetail(r)}>
                 <Table.Td>
                   <Text size="sm" fw={500}>
-                    {m.caption ?? m.name}
+                    {r.match.entity.caption}
                   </Text>
-                  {m.schema && <Text size="xs" c="dimmed">{m.schema}</Text>}
+                  <Text size="xs" c="dimmed">
+                    {r.match.entity.schema} · {r.match.matchedName}
+                  </Text>
                 </Table.Td>
                 <Table.Td w={150}>
-                  {rate(m) !== null && (
-                    <Progress.Root size="lg">
-                      <Progress.Section value={rate(m)! * 100} color={rate(m)! >= 0.9 ? 'red' : 'orange'}>
-                        <Progress.Label>{fmtPercent(rate(m))}</Progress.Label>
-                      </Progress.Section>
-                    </Progress.Root>
-                  )}
+                  <Progress.Root size="lg">
+                    <Progress.Section value={rate(r.match) * 100} color={r.match.hit ? 'red' : 'orange'}>
+                      <Progress.Label>{fmtPercent(rate(r.match))}</Progress.Label>
+                    </Progress.Section>
+                  </Progress.Root>
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
-                    {[...(m.topics ?? []), ...(m.datasets ?? [])].slice(0, 4).map((x) => (
+                    {[r.match.entity.source, ...(r.match.entity.topics ?? [])].slice(0, 4).map((x) => (
                       <Badge key={x} size="xs" variant="outline" tt="none">
                         {x}
                       </Badge>
                     ))}
                   </Group>
                 </Table.Td>
-                <Table.Td>{(m.countries ?? []).map(countryName).join(', ') || '—'}</Table.Td>
-                <Table.Td onClick={(e) => e.stopPropagation()} w={180}>
-                  <Select size="xs" data={['potential_match', 'true_positive', 'false_positive'].map((v) => ({ value: v, label: t(`status.${v}`) }))} defaultValue={m.status ?? 'potential_match'} onChange={(v) => v && setStatus.mutate({ m, status: v })} allowDeselect={false} aria-label={t('common.status')} />
+                <Table.Td>{(r.match.entity.countries ?? []).map((c) => (c.length === 2 ? countryName(c) : c)).join(', ') || '—'}</Table.Td>
+                <Table.Td onClick={(e) => e.stopPropagation()} w={200}>
+                  <Select size="xs" data={MATCH_STATUSES.map((v) => ({ value: v, label: t(`amlStatus.${v}`) }))} value={r.status} onChange={(v) => v && setStatus.mutate({ id: r.id, status: v })} allowDeselect={false} aria-label={t('common.status')} />
                 </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
-      <Drawer opened={!!detail} onClose={() => setDetail(null)} position="right" size="lg" title={detail?.caption ?? detail?.name}>
-        {detail && <MatchDetail scanId={scan.id} match={detail} />}
+      <Drawer opened={!!detail} onClose={() => setDetail(null)} position="right" size="lg" title={detail?.match.entity.caption}>
+        {detail && <MatchDetail row={detail} onChanged={refresh} />}
       </Drawer>
     </Paper>
   );
 }
 
-function MatchDetail({ scanId, match }: { scanId: string; match: Match }) {
+type HistoryItem = { at?: string; createdAt?: string; status?: string | null; comment?: string | null; actorLabel?: string | null; [k: string]: unknown };
+
+function MatchDetail({ row, onChanged }: { row: MatchRow; onChanged: () => void }) {
   const { t } = useTranslation();
+  const qc = useQueryClient();
   const [text, setText] = useState('');
-  const [comments, setComments] = useState(match.comments ?? []);
+  const history = useQuery({ queryKey: ['aml-match-history', row.id], queryFn: () => api.get<{ data: HistoryItem[] }>(`/v1/aml/matches/${row.id}/history`) });
   const add = useMutation({
-    mutationFn: () => api.post<{ id: string; text: string; createdAt: string }>(`/v1/aml/scans/${scanId}/matches/${match.id}/comments`, { text }),
-    onSuccess: (c) => {
-      setComments([...comments, c]);
+    mutationFn: () => api.patch(`/v1/aml/matches/${row.id}`, { comment: text }),
+    onSuccess: async () => {
       setText('');
+      onChanged();
+      await qc.invalidateQueries({ queryKey: ['aml-match-history', row.id] });
     },
     onError: (e) => notifyError(e),
   });
+  const e = row.match.entity;
   return (
     <Stack>
       <Group gap="xs">
-        <StatusBadge status={match.status ?? 'potential_match'} />
-        {rate(match) !== null && <Badge variant="light">{fmtPercent(rate(match))}</Badge>}
+        <Badge variant="light" color={row.match.hit ? 'red' : 'orange'}>{fmtPercent(rate(row.match))}</Badge>
+        <Badge variant="outline" tt="none">{t(`amlStatus.${row.status}`, { defaultValue: row.status })}</Badge>
+        <Badge variant="outline" color="gray" tt="none">{e.source}</Badge>
       </Group>
-      {match.aliases?.length ? (
-        <div>
-          <Text size="sm" fw={600}>
-            {t('aml.aliases')}
-          </Text>
-          <Text size="sm">{match.aliases.join(' · ')}</Text>
-        </div>
-      ) : null}
-      {match.birthDates?.length ? <Text size="sm">{t('aml.birthYear')}: {match.birthDates.join(', ')}</Text> : null}
-      <Code block>{JSON.stringify(match.properties ?? match, null, 2)}</Code>
+      <Table withRowBorders={false} verticalSpacing={4}>
+        <Table.Tbody>
+          <Table.Tr><Table.Td c="dimmed" w={160}>{t('aml.matchedName')}</Table.Td><Table.Td>{row.match.matchedName}</Table.Td></Table.Tr>
+          {e.birthDates?.length ? <Table.Tr><Table.Td c="dimmed">{t('aml.birthYear')}</Table.Td><Table.Td>{e.birthDates.join(', ')}</Table.Td></Table.Tr> : null}
+          {e.programs?.length ? <Table.Tr><Table.Td c="dimmed">{t('aml.programs')}</Table.Td><Table.Td>{e.programs.join(', ')}</Table.Td></Table.Tr> : null}
+          {e.listedOn ? <Table.Tr><Table.Td c="dimmed">{t('aml.listedOn')}</Table.Td><Table.Td>{e.listedOn}</Table.Td></Table.Tr> : null}
+        </Table.Tbody>
+      </Table>
+      <Title order={6}>{t('aml.why')}</Title>
+      {row.match.features.map((f, i) => (
+        <Group key={i} justify="space-between" wrap="nowrap">
+          <Text size="sm">{f.feature}: {f.detail}</Text>
+          <Badge size="sm" variant="light" color={f.effect >= 0 ? 'teal' : 'red'}>{f.effect > 0 ? '+' : ''}{f.effect}</Badge>
+        </Group>
+      ))}
       <Title order={6}>{t('profile.comments')}</Title>
-      {comments.map((c) => (
-        <Paper key={c.id} p="xs" bg="gray.0" withBorder={false}>
+      {history.error ? <ErrorAlert error={history.error} /> : null}
+      {history.data?.data.filter((h) => h.comment || h.status).map((h, i) => (
+        <Paper key={i} p="xs" bg="gray.0" withBorder={false}>
           <Text size="xs" c="dimmed">
-            {c.authorName ?? ''} {fmtDateTime(c.createdAt)}
+            {h.actorLabel ?? ''} {fmtDateTime((h.at ?? h.createdAt) as string)} {h.status ? `· ${t(`amlStatus.${h.status}`, { defaultValue: h.status })}` : ''}
           </Text>
-          <Text size="sm">{c.text}</Text>
+          {h.comment && <Text size="sm">{h.comment}</Text>}
         </Paper>
       ))}
-      <Textarea value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder={t('profile.writeComment')} autosize minRows={2} aria-label={t('profile.writeComment')} />
+      <Textarea value={text} onChange={(ev) => setText(ev.currentTarget.value)} placeholder={t('profile.writeComment')} autosize minRows={2} aria-label={t('profile.writeComment')} />
       <Button size="xs" onClick={() => add.mutate()} disabled={!text.trim()} loading={add.isPending} w="fit-content">
         {t('profile.addComment')}
       </Button>
+      <Code block>{JSON.stringify(e, null, 2)}</Code>
     </Stack>
   );
 }

@@ -473,7 +473,7 @@ function AmlBody({ applicant, sub }: { applicant: ApplicantFull; sub: Submission
   const hits = r.matches ?? r.hits ?? [];
   const qc = useQueryClient();
   const setStatus = useMutation({
-    mutationFn: ({ hit, status }: { hit: AmlHit; status: string }) => api.patch(`/v1/applicants/${applicant.id}/aml/matches/${hit.id ?? hit.entityId}`, { status }),
+    mutationFn: ({ hit, status }: { hit: AmlHit; status: string }) => api.patch(`/v1/aml/matches/${hit.id}`, { status }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['applicant', applicant.id] }),
     onError: (e) => notifyError(e),
   });

@@ -123,7 +123,7 @@ export function Links() {
                       <Table.Tr key={l.id}>
                         <Table.Td>
                           <Group gap={4} wrap="nowrap">
-                            <Text size="sm" className="mono" truncate maw={300}>
+                            <Text size="sm" className="mono" truncate maw={260}>
                               {l.url}
                             </Text>
                             <CopyButton value={l.url}>
@@ -141,7 +141,7 @@ export function Links() {
                           <StatusBadge status={l.status} />
                         </Table.Td>
                         <Table.Td>{byId.get(l.flowId)?.name ?? '—'}</Table.Td>
-                        <Table.Td>{fmtDateTime(l.expiresAt)}</Table.Td>
+                        <Table.Td style={{ whiteSpace: "nowrap" }}>{fmtDateTime(l.expiresAt)}</Table.Td>
                         <Table.Td>{l.applicantId ? <Link to={`/applicants/${l.applicantId}`}>{t('common.open')}</Link> : '—'}</Table.Td>
                       </Table.Tr>
                     ))}
