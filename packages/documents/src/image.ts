@@ -313,3 +313,33 @@ export function runningMax(src: ArrayLike<number>, dst: Uint8Array, off: number,
   for (let j = len - 1; j >= 0; j--) hArr[j] = j === len - 1 || (j + 1) % k === 0 ? at(j - r) : Math.max(hArr[j + 1], at(j - r));
   for (let i = 0; i < n; i++) dst[off + i * stride] = Math.max(hArr[i], g[i + 2 * r]);
 }
+
+/** `warp` for RGB rasters (used for the portrait crop). */
+export function warpRgb(src: Rgb, origin: Point, u: Point, v: Point, outW: number, outH: number): Rgb {
+  const out = new Uint8Array(outW * outH * 3);
+  const sw = src.width;
+  const sh = src.height;
+  const d = src.data;
+  for (let j = 0; j < outH; j++) {
+    for (let i = 0; i < outW; i++) {
+      const sx = origin.x + u.x * i + v.x * j;
+      const sy = origin.y + u.y * i + v.y * j;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const o = (j * outW + i) * 3;
+      if (x0 < 0 || y0 < 0 || x0 >= sw - 1 || y0 >= sh - 1) {
+        out[o] = out[o + 1] = out[o + 2] = 255;
+        continue;
+      }
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const p = (y0 * sw + x0) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = d[p + c] + (d[p + 3 + c] - d[p + c]) * fx;
+        const bot = d[p + sw * 3 + c] + (d[p + sw * 3 + 3 + c] - d[p + sw * 3 + c]) * fx;
+        out[o + c] = top + (bot - top) * fy + 0.5;
+      }
+    }
+  }
+  return { data: out, width: outW, height: outH };
+}

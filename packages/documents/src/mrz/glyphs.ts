@@ -257,3 +257,4 @@ export function classifyCells(f: LineFeatures): GlyphScores[] {
     return m;
   });
 }
+

@@ -270,3 +270,21 @@ function describeGroup(group: Chain[]): MrzBandGeometry {
   const blobCount = group.reduce((a, c) => a + c.blobs.length, 0);
   return { u, v, lines, charHeight, pitch, charsPerLine, regularity, score: blobCount * regularity * group.length };
 }
+
+/** The same band in an image `k` times larger. */
+export function scaleBand(band: MrzBandGeometry, k: number): MrzBandGeometry {
+  if (k === 1) return band;
+  return {
+    ...band,
+    charHeight: band.charHeight * k,
+    pitch: band.pitch * k,
+    lines: band.lines.map((l) => ({
+      ...l,
+      centres: l.centres.map((c) => ({ x: c.x * k, y: c.y * k })),
+      charHeight: l.charHeight * k,
+      t: l.t * k,
+      sStart: l.sStart * k,
+      sEnd: l.sEnd * k,
+    })),
+  };
+}

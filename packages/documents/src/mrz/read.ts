@@ -20,6 +20,8 @@ export interface MrzBandImage {
   charsPerLine: number;
   /** Source-space corners of the band (top-left, top-right, bottom-right, bottom-left). */
   corners: Point[];
+  /** Maps a band pixel back to the source image. */
+  toSource: (p: Point) => Point;
 }
 
 /** Cuts the band out of the source upright (or turned a half turn) at a canonical character size. */
@@ -57,6 +59,7 @@ export function cutBand(src: Gray, band: MrzBandGeometry, halfTurn: boolean): Mr
     pitch,
     charsPerLine,
     corners: [at(sLo, tLo), at(sHi, tLo), at(sHi, tHi), at(sLo, tHi)],
+    toSource: (p) => at(sLo + p.x / f, tLo + p.y / f),
   };
 }
 
@@ -74,6 +77,8 @@ export interface MrzRead {
   glyphScore: number;
   /** Source-space corners of the band, clockwise from the top-left of the upright band. */
   corners: Point[];
+  /** Centre of the first character of each line, in source pixels, and the character pitch. */
+  grid: { lineStarts: Point[]; pitch: number } | null;
   /** Reading direction in the source image, radians (0 = left to right, π = upside down). */
   angle: number;
   charHeight: number;
@@ -84,10 +89,15 @@ function expectedLength(lineCount: number, charsPerLine: number): number {
   return Math.abs(charsPerLine - 36) <= Math.abs(charsPerLine - 44) ? 36 : 44;
 }
 
+export interface SlotReading {
+  c: string;
+  /** tesseract's symbol confidence, 0..1. */
+  conf: number;
+}
+
 /** Assigns OCR symbols to MRZ lines and character slots. */
-export function layoutSymbols(page: OcrPage, band: MrzBandImage, length: number): { lines: string[]; confidence: number } {
+export function layoutSymbols(page: OcrPage, band: MrzBandImage, length: number): { slots: (SlotReading | null)[][]; lines: string[]; confidence: number } {
   const n = band.lineY.length;
-  const slots: { c: string; conf: number }[][] = Array.from({ length: n }, () => []);
   const seq: { c: string; conf: number; x: number }[][] = Array.from({ length: n }, () => []);
   for (const line of page.lines) {
     for (const word of line.words) {
@@ -98,35 +108,35 @@ export function layoutSymbols(page: OcrPage, band: MrzBandImage, length: number)
         const cx = (sym.bbox.x0 + sym.bbox.x1) / 2;
         let li = 0;
         for (let i = 1; i < n; i++) if (Math.abs(band.lineY[i] - cy) < Math.abs(band.lineY[li] - cy)) li = i;
-        seq[li].push({ c: text, conf: sym.confidence, x: cx });
+        seq[li].push({ c: text, conf: sym.confidence / 100, x: cx });
       }
     }
   }
-  const out: string[] = [];
+  const slots: (SlotReading | null)[][] = [];
   let confSum = 0;
   let confN = 0;
   for (let li = 0; li < n; li++) {
     const s = seq[li].sort((a, b) => a.x - b.x);
-    let text: string;
+    const row: (SlotReading | null)[] = Array.from({ length }, () => null);
     if (s.length === length) {
-      text = s.map((x) => x.c).join('');
+      s.forEach((x, k) => (row[k] = { c: x.c, conf: x.conf }));
     } else {
-      // Dropped or split glyphs: place each symbol in its grid slot; empty slots are fillers.
-      const row = slots[li];
+      // Dropped or split glyphs: place each symbol in its grid slot.
       for (const sym of s) {
         const k = Math.round((sym.x - band.x0) / band.pitch);
         if (k < 0 || k >= length) continue;
-        if (!row[k] || row[k].conf < sym.conf) row[k] = { c: sym.c, conf: sym.conf };
+        if (!row[k] || row[k]!.conf < sym.conf) row[k] = { c: sym.c, conf: sym.conf };
       }
-      text = Array.from({ length }, (_, k) => row[k]?.c ?? '<').join('');
     }
     for (const x of s) {
       confSum += x.conf;
       confN++;
     }
-    out.push(text);
+    slots.push(row);
   }
-  return { lines: out, confidence: confN ? confSum / confN / 100 : 0 };
+  // Empty slots read as fillers: tesseract drops runs of `<` more often than letters.
+  const lines = slots.map((row) => row.map((x) => x?.c ?? '<').join(''));
+  return { slots, lines, confidence: confN ? confSum / confN : 0 };
 }
 
 /**
@@ -186,7 +196,9 @@ export function stackLines(cut: MrzBandImage, length: number, binarise: boolean)
 }
 
 /** Weight of tesseract's reading of a slot next to the glyph classifier's correlations. */
-const TESSERACT_VOTE = 0.05;
+const TESSERACT_VOTE = 0.01;
+/** Mean glyph correlation below which the print is taken as a different OCR-B design than the references. */
+const FONT_FIT = 0.94;
 /** Below this mean glyph correlation the band is not OCR-B text the right way up. */
 const MIN_GLYPH_SCORE = 0.55;
 
@@ -213,19 +225,41 @@ function orient(src: Gray, band: MrzBandGeometry, halfTurn: boolean): Oriented {
 async function readWithTesseract(pool: OcrPool, o: Oriented, band: MrzBandGeometry, binarise: boolean): Promise<MrzRead> {
   const stacked = binarise ? stackLines(o.cut, o.length, true) : o.plain;
   const page = await pool.recognize(await grayToPng(stacked.image));
-  const { lines: tess, confidence } = layoutSymbols(page, stacked.band, o.length);
+  const tess = layoutSymbols(page, stacked.band, o.length);
   o.slots ??= o.lines.map(classifyCells);
-  const slots = o.slots.map((row, li) =>
+  const glyphs = o.slots;
+  // Fused reading: glyph correlations plus a vote for tesseract's symbol, weighted by its confidence.
+  // The reference glyphs are one OCR-B design; issuers print variants of it. The worse the band
+  // matches the references, the more tesseract's (font-general) reading counts.
+  const vote = TESSERACT_VOTE + 2.5 * Math.max(0, FONT_FIT - o.glyphScore);
+  const fused = glyphs.map((row, li) =>
     row.map((scores, k) => {
       const voted = new Map(scores);
-      const t = tess[li]?.[k];
-      if (t && voted.has(t)) voted.set(t, voted.get(t)! + TESSERACT_VOTE);
+      const t = tess.slots[li]?.[k];
+      if (t && voted.has(t.c)) voted.set(t.c, voted.get(t.c)! + vote * (0.5 + t.conf));
       return voted;
     }),
   );
   const angle = Math.atan2(band.u.y, band.u.x) + (o.halfTurn ? Math.PI : 0);
-  const read = interpret(slots, confidence, o.cut.corners, angle, band.charHeight);
+  const candidates = [interpret(fused, tess.confidence, o.cut.corners, angle, band.charHeight), interpret(tess.lines, tess.confidence, o.cut.corners, angle, band.charHeight)];
+  // Two readers, two decodes: keep the valid text that both readers together find likeliest.
+  const cost = (r: MrzRead): number => {
+    let c = 0;
+    r.lines.forEach((line, li) => {
+      for (let k = 0; k < line.length; k++) {
+        const scores = glyphs[li]?.[k];
+        if (scores) c += Math.max(...scores.values()) - (scores.get(line[k]) ?? -1);
+        const t = tess.slots[li]?.[k];
+        if (t && t.c !== line[k]) c += vote * (0.5 + t.conf);
+      }
+    });
+    return c;
+  };
+  candidates.sort((a, b) => Number(b.valid) - Number(a.valid) || cost(a) - cost(b));
+  const read = candidates[0];
   read.glyphScore = o.glyphScore;
+  const f = TARGET_CHAR_HEIGHT / band.charHeight;
+  read.grid = { lineStarts: o.cut.lineY.map((y) => o.cut.toSource({ x: o.cut.x0, y })), pitch: o.cut.pitch / f };
   if (o.glyphScore < MIN_GLYPH_SCORE) read.valid = false;
   return read;
 }
@@ -236,7 +270,7 @@ export function interpret(input: SlotScores[][] | string[], confidence: number, 
   const top = slots.map((row) => row.map((m) => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '<').join(''));
   let format = formatFromShape(top.length, top[0]?.length ?? 0, top[0] ?? '');
   if (!format) {
-    return { format: 'unknown', lines: top, rawLines: top, valid: false, checks: {}, corrections: [], fields: null, confidence, glyphScore: 0, corners, angle, charHeight };
+    return { format: 'unknown', lines: top, rawLines: top, valid: false, checks: {}, corrections: [], fields: null, confidence, glyphScore: 0, corners, grid: null, angle, charHeight };
   }
   let decoded = decodeMrz(format, slots);
   // The document code decides between TD3 and MRV-A (TD2 and MRV-B), and the layouts differ in checks.
@@ -248,7 +282,7 @@ export function interpret(input: SlotScores[][] | string[], confidence: number, 
   const { lines, corrections, raw } = decoded;
   const checks = runChecks(format, lines);
   const valid = Object.values(checks).every((c) => c?.valid) && plausible(format, lines);
-  return { format, lines, rawLines: raw, valid, checks, corrections, fields: extractFields(format, lines), confidence, glyphScore: 0, corners, angle, charHeight };
+  return { format, lines, rawLines: raw, valid, checks, corrections, fields: extractFields(format, lines), confidence, glyphScore: 0, corners, grid: null, angle, charHeight };
 }
 
 function plausible(format: MrzFormat, lines: string[]): boolean {
