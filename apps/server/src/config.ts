@@ -33,6 +33,9 @@ const ZEnv = z.object({
   MAIL_STORE: bool.optional(),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  // Test-only: shrinks webhook retry delays and Retry-After waits (refused in production).
+  WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).default(20),
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
@@ -62,6 +65,7 @@ export type Config = {
   mailStore: boolean;
   apiRateLimitPerMinute: number;
   allowPrivateWebhookUrls: boolean;
+  webhooks: { concurrency: number; timeScale: number };
   erasureGraceDays: number;
   sessionTtlHours: number;
   dbPoolMax: number;
@@ -92,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
   }
   if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) throw new ConfigError('Invalid configuration:\n  SMS_HTTP_URL: required when SMS_PROVIDER=http');
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_TIME_SCALE !== 1) throw new ConfigError('Invalid configuration:\n  WEBHOOK_TIME_SCALE: test-only; must be 1 in production');
   if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE_DRIVER=s3');
 
   const masterKey = e.MASTER_KEY ? Buffer.from(e.MASTER_KEY, 'base64') : devMasterKey(dataDir, opts.quiet);
@@ -125,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     mailStore: e.MAIL_STORE ?? e.NODE_ENV !== 'production',
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS,
+    webhooks: { concurrency: e.WEBHOOK_CONCURRENCY, timeScale: e.WEBHOOK_TIME_SCALE },
     erasureGraceDays: e.ERASURE_GRACE_DAYS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     dbPoolMax: e.DB_POOL_MAX,

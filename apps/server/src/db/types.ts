@@ -468,3 +468,103 @@ export type EventRow = Selectable<EventsTable>;
 export type LinkRow = Selectable<LinksTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
+
+// Webhooks (migration 0003). A second `interface DB` declaration merges with the one above.
+
+export interface WebhookEndpointsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicationId: string | null;
+  managed: Generated<boolean>;
+  url: string;
+  description: Generated<string>;
+  eventTypes: Generated<string[]>;
+  headersEnc: string | null;
+  secretEnc: string;
+  secretHint: string;
+  previousSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+  encrypt: Generated<boolean>;
+  noPersonalData: Generated<boolean>;
+  finalOnly: Generated<boolean>;
+  status: Generated<'active' | 'disabled'>;
+  disabledReason: 'manual' | 'gone' | 'failing' | null;
+  disabledAt: Date | null;
+  failingSince: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  endpointId: string;
+  eventId: string | null;
+  eventType: string;
+  payload: Json<Record<string, unknown>> | null;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  attemptLimit: number;
+  nextAttemptAt: Timestamp;
+  leaseToken: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  deliveredAt: Date | null;
+  createdAt: CreatedAt;
+}
+
+export interface WebhookAttemptsTable {
+  deliveryId: string;
+  attemptNo: number;
+  attemptedAt: Date;
+  webhookTimestamp: number;
+  url: string;
+  statusCode: number | null;
+  latencyMs: number;
+  responseSnippet: string | null;
+  error: string | null;
+  success: boolean;
+  nextAttemptAt: Date | null;
+}
+
+export interface FaceListsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  name: string;
+  kind: 'blacklist' | 'custom';
+  description: Generated<string>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface FaceEmbeddingsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string | null;
+  submissionId: string | null;
+  listId: string | null;
+  source: 'document' | 'selfie' | 'liveness' | 'selfie_with_document' | 'held_document' | 'external' | 'list';
+  model: string;
+  embeddingEnc: string;
+  search: number[];
+  labelEnc: string | null;
+  quality: number | null;
+  createdAt: CreatedAt;
+}
+
+export interface DB {
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookAttempts: WebhookAttemptsTable;
+}
+
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttempt = Selectable<WebhookAttemptsTable>;

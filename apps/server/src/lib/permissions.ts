@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   'aml.scan': 'Run AML scans and set match statuses',
   'reports.export': 'Export reports and CSV files',
   'settings.manage': 'Edit company settings, applications, API keys and webhooks',
+  // Separate from settings.manage so that API keys, which never administer the company, can manage endpoints.
+  'webhooks.manage': 'Manage webhook endpoints, read the delivery log, redeliver and test-send',
   'team.manage': 'Invite users, change roles, deactivate users, edit roles',
   'live.access': 'Work in live mode (without it, only the test sandbox)',
   'audit.read': 'Read the audit log',
@@ -66,4 +68,5 @@ export const API_KEY_PERMISSIONS: Permission[] = [
   'aml.scan',
   'reports.export',
   'audit.read',
+  'webhooks.manage',
 ];
