@@ -26,6 +26,8 @@ import { linkServiceFactory } from './modules/link/link-service.ts';
 import { otpServiceFactory } from './modules/otp/otp-service.ts';
 import { consoleSmsProvider, httpSmsProvider } from './modules/otp/sms-provider.ts';
 import { livenessServiceFactory } from './modules/biometrics/liveness-service.ts';
+import { webhookServiceFactory } from './modules/webhook/webhook-service.ts';
+import { createWebhookWorker } from './jobs/deliver-webhook.ts';
 
 /** The composition root: every service is built here once, from its explicit dependencies. */
 export async function createContext(config: Config, opts: { database?: Database; logger?: Logger } = {}) {
@@ -64,6 +66,11 @@ export async function createContext(config: Config, opts: { database?: Database;
   const otp = otpServiceFactory({ db, crypto, mail, sms });
   const liveness = livenessServiceFactory({ db });
   demo.addSeeder(demoFlowSeeder({ db, flows }));
+  const webhooks = webhookServiceFactory({ db, config, crypto, audit, mail, applications, logger });
+  // Deliveries are written in the transaction of the event, endpoints in that of the application's webhook URL change.
+  events.onEvent((tx, event) => webhooks.enqueueForEvent(tx, event));
+  applications.onWebhookSettingsChanged((tx, app, actor) => webhooks.syncApplication(tx, app, actor));
+  const webhookWorker = createWebhookWorker({ engine: webhooks.engine, logger, concurrency: config.webhooks.concurrency });
 
   queue.define(allJobs);
 
@@ -94,9 +101,13 @@ export async function createContext(config: Config, opts: { database?: Database;
     links,
     otp,
     liveness,
+    webhooks,
+    /** Sends webhook deliveries; started by worker processes (server.ts). */
+    webhookWorker,
     /** The applicant-token authenticator used by routes with auth 'applicant'. */
     resolveApplicantToken: sessions.resolve,
     async close() {
+      await webhookWorker.stop();
       await queue.stop();
       await mail.close();
       await database.close();

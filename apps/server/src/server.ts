@@ -14,6 +14,7 @@ export async function runServer(config: Config, modes: RunMode[], opts: { onRead
   const ctx = await createContext(config);
   await migrate(ctx.database);
   await ctx.queue.start({ work: modes.includes('worker'), schedule: modes.includes('scheduler'), deps: ctx });
+  if (modes.includes('worker')) ctx.webhookWorker.start();
   if (modes.includes('scheduler')) await registerSchedules(ctx);
 
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;

@@ -10,6 +10,7 @@ import { registerApplicantRoutes } from '../modules/applicant/applicant-router.t
 import { registerFlowApiRoutes } from '../modules/flow-api/flow-api-router.ts';
 import { registerLinkRoutes } from '../modules/link/link-router.ts';
 import { registerEventRoutes } from '../modules/event/event-router.ts';
+import { registerWebhookRoutes } from '../modules/webhook/webhook-router.ts';
 
 export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerAuthRoutes(app, ctx);
@@ -22,4 +23,5 @@ export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerFlowApiRoutes(app, ctx);
   registerLinkRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
 }

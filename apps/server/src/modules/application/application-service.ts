@@ -17,10 +17,16 @@ export type ApplicationInput = {
   redirectUrl?: string | null;
 };
 
+/** Called inside the transaction that sets or changes an application's webhook URL or headers. */
+export type WebhookSettingsListener = (tx: Transaction<DB>, app: Application, actor: Actor) => Promise<void>;
+
 export type TApplicationService = ReturnType<typeof applicationServiceFactory>;
 
 export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto; audit: TAuditService }) {
   const { db, crypto: enc, audit } = deps;
+  // The webhook module keeps an endpoint in step with each application's webhook URL. It registers here
+  // rather than being a dependency because it is built after this service (it needs the application view).
+  const webhookListeners: WebhookSettingsListener[] = [];
 
   const scoped = (ex: Kysely<DB> | Transaction<DB>, scope: Scope) =>
     ex.selectFrom('applications').where('orgId', '=', scope.orgId).where('mode', '=', scope.mode);
@@ -61,6 +67,10 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
   return {
     view,
 
+    onWebhookSettingsChanged(l: WebhookSettingsListener) {
+      webhookListeners.push(l);
+    },
+
     async createApplication(tx: Transaction<DB>, scope: Scope, input: ApplicationInput, actor: Actor) {
       const id = newId('application');
       const app = await tx
@@ -79,6 +89,7 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (app.webhookUrl) for (const l of webhookListeners) await l(tx, app, actor);
       await audit.record(tx, { orgId: scope.orgId, mode: scope.mode, actor, action: 'application.created', targetType: 'application', targetId: id, after: { name: input.name } });
       return app;
     },
@@ -98,6 +109,7 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
         const set: Record<string, unknown> = { ...rest, updatedAt: new Date() };
         if (webhookHeaders !== undefined) set.webhookHeaders = webhookHeaders ? enc.encryptJson(webhookHeaders, id, 'app-secrets') : null;
         const after = await tx.updateTable('applications').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        if (rest.webhookUrl !== undefined || webhookHeaders !== undefined) for (const l of webhookListeners) await l(tx, after, actor);
         await audit.record(tx, {
           orgId: scope.orgId,
           mode: scope.mode,
