@@ -28,6 +28,14 @@ import { consoleSmsProvider, httpSmsProvider } from './modules/otp/sms-provider.
 import { livenessServiceFactory } from './modules/biometrics/liveness-service.ts';
 import { webhookServiceFactory } from './modules/webhook/webhook-service.ts';
 import { createWebhookWorker } from './jobs/deliver-webhook.ts';
+import { amlListsServiceFactory } from './modules/aml/aml-lists-service.ts';
+import { createAmlIndex } from './modules/aml/aml-index.ts';
+import { amlServiceFactory } from './modules/aml/aml-service.ts';
+import { amlProcessor } from './modules/aml/aml-processor.ts';
+import { amlMonitorJob } from './jobs/aml.ts';
+import { faceStoreFactory } from './modules/biometrics/face-store.ts';
+import { faceListServiceFactory } from './modules/biometrics/face-list-service.ts';
+import { faceChecksFactory, faceMatchProcessor, livenessProcessor, selfieProcessor, selfieWithDocumentProcessor } from './modules/biometrics/face-processors.ts';
 
 /** The composition root: every service is built here once, from its explicit dependencies. */
 export async function createContext(config: Config, opts: { database?: Database; logger?: Logger } = {}) {
@@ -71,6 +79,20 @@ export async function createContext(config: Config, opts: { database?: Database;
   events.onEvent((tx, event) => webhooks.enqueueForEvent(tx, event));
   applications.onWebhookSettingsChanged((tx, app, actor) => webhooks.syncApplication(tx, app, actor));
   const webhookWorker = createWebhookWorker({ engine: webhooks.engine, logger, concurrency: config.webhooks.concurrency });
+  const amlIndex = createAmlIndex({ db, logger });
+  const aml = amlServiceFactory({ db, crypto, audit, events, index: amlIndex });
+  const amlLists = amlListsServiceFactory({ db, audit, onVersion: (tx, source, version) => queue.send(tx, amlMonitorJob, { source, version }).then(() => undefined) });
+  steps.registerProcessor('aml', amlProcessor(aml));
+  const faces = faceStoreFactory({ db, crypto, hasVector: database.hasVector });
+  const faceLists = faceListServiceFactory({ db, audit, faces });
+  const faceCheck = faceChecksFactory({ faces, listKind: faceLists.kindOf, threshold: 85 });
+  steps.registerProcessor('selfie', selfieProcessor(faceCheck));
+  steps.registerProcessor('liveness', livenessProcessor({ check: faceCheck, faces }));
+  steps.registerProcessor('selfie_with_document', selfieWithDocumentProcessor({ check: faceCheck, faces }));
+  steps.registerProcessor('face_match', faceMatchProcessor({ faces }));
+  steps.onFinish(async (tx, a, sub, r) => {
+    for (const f of r.faces ?? []) await faces.save(tx, { orgId: a.orgId, mode: a.mode, applicantId: a.id, submissionId: sub.id, source: f.source, embedding: f.embedding, quality: f.quality ?? null });
+  });
 
   queue.define(allJobs);
 
@@ -104,6 +126,11 @@ export async function createContext(config: Config, opts: { database?: Database;
     webhooks,
     /** Sends webhook deliveries; started by worker processes (server.ts). */
     webhookWorker,
+    aml,
+    amlIndex,
+    amlLists,
+    faces,
+    faceLists,
     /** The applicant-token authenticator used by routes with auth 'applicant'. */
     resolveApplicantToken: sessions.resolve,
     async close() {

@@ -13,6 +13,7 @@ export type RunMode = 'api' | 'worker' | 'scheduler';
 export async function runServer(config: Config, modes: RunMode[], opts: { onReady?: (ctx: AppContext, url: string | null) => Promise<void> | void } = {}) {
   const ctx = await createContext(config);
   await migrate(ctx.database);
+  await ctx.faces.ensureIndex();
   await ctx.queue.start({ work: modes.includes('worker'), schedule: modes.includes('scheduler'), deps: ctx });
   if (modes.includes('worker')) ctx.webhookWorker.start();
   if (modes.includes('scheduler')) await registerSchedules(ctx);
@@ -48,4 +49,6 @@ export async function runServer(config: Config, modes: RunMode[], opts: { onRead
 async function registerSchedules(ctx: AppContext) {
   await ctx.queue.schedule('maintenance.cleanup', '*/15 * * * *');
   await ctx.queue.schedule('applicants.erase', '7 * * * *');
+  await ctx.queue.schedule('aml.rescreen', '23 * * * *');
+  await ctx.queue.schedule('aml.refresh', '41 3 * * *');
 }

@@ -44,3 +44,24 @@ export async function waitFor<T>(fn: () => Promise<T>, pred: (v: T) => boolean, 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A multipart upload as the hosted flow sends it: files (one or several per field) plus text fields. */
+export async function upload(c: Client, url: string, files: { field: string; data: Buffer }[], fields: Record<string, string> = {}) {
+  const boundary = '----tessera' + Math.random().toString(16).slice(2);
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="f.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), f.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const r = await c.t.app.inject({ method: 'POST', url, payload: Buffer.concat(parts), headers: { ...c.authHeaders('POST'), 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  let body: any = r.body;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.statusCode, body };
+}
+
+export const uploadFile = (c: Client, url: string, field: string, data: Buffer, extra: Record<string, string> = {}) => upload(c, url, [{ field, data }], extra);

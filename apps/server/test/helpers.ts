@@ -128,14 +128,20 @@ export class Client {
     readonly apiKey?: string,
   ) {}
 
-  async req<T = any>(method: string, url: string, body?: Json, headers: Record<string, string> = {}): Promise<Res<T>> {
-    const h: Record<string, string> = { ...headers };
+  /** The credentials this client sends: its bearer token, or its session cookie, mode and CSRF token. */
+  authHeaders(method: string): Record<string, string> {
+    const h: Record<string, string> = {};
     if (this.apiKey) h.authorization = `Bearer ${this.apiKey}`;
     if (this.cookie) {
       h.cookie = this.cookie;
       h['x-tessera-mode'] = this.mode;
       if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
     }
+    return h;
+  }
+
+  async req<T = any>(method: string, url: string, body?: Json, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const h: Record<string, string> = { ...headers, ...this.authHeaders(method) };
     const r = await this.t.app.inject({ method: method as 'GET', url, payload: body === undefined ? undefined : (body as object), headers: h });
     const setCookie = r.cookies.find((c) => c.name === 'tessera_session');
     if (setCookie) this.cookie = setCookie.value ? `tessera_session=${setCookie.value}` : undefined;

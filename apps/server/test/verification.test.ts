@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createTestApp, newOrg, Client, type TestApp } from './helpers.ts';
-import { QUESTIONNAIRE, makeFlow, passEmail, startApplicant, waitFor } from './flow-helpers.ts';
+import { QUESTIONNAIRE, makeFlow, passEmail, startApplicant, uploadFile, waitFor } from './flow-helpers.ts';
 
 let t: TestApp;
 let o: Awaited<ReturnType<typeof newOrg>>;
@@ -239,18 +239,3 @@ describe('applicant lifecycle', () => {
     expect(csv.body.trim().split('\n')).toHaveLength(4);
   });
 });
-
-async function uploadFile(c: Client, url: string, field: string, data: Buffer, extra: Record<string, string> = {}) {
-  const boundary = '----tessera' + Math.random().toString(16).slice(2);
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(extra)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="f.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from(`\r\n--${boundary}--\r\n`));
-  const r = await c.t.app.inject({ method: 'POST', url, payload: Buffer.concat(parts), headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` } });
-  let body: any = r.body;
-  try {
-    body = JSON.parse(r.body);
-  } catch {
-    /* not JSON */
-  }
-  return { status: r.statusCode, body };
-}

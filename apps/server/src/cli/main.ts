@@ -146,6 +146,136 @@ program
     });
   });
 
+const lists = program.command('lists').description('Sanctions and PEP lists');
+lists
+  .command('import')
+  .description("Import a new version of a list from its publisher's file(s)")
+  .addOption(new Option('--source <source>', 'list format').choices(['ofac-sdn', 'ofac-cons', 'un', 'eu', 'uk-ofsi', 'us-csl', 'bis-dpl', 'ftm', 'senzing']).makeOptionMandatory())
+  .requiredOption('--file <path>', 'file to import (repeat for OFAC CSV sdn/alt/add files)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--json', 'print JSON')
+  .action(async (o: { source: string; file: string[]; json?: boolean }) => {
+    const fs = await import('node:fs');
+    for (const f of o.file) if (!fs.existsSync(f)) throw new ConfigError(`--file: ${f} does not exist`);
+    await withContext(async (ctx) => {
+      const tty = process.stderr.isTTY;
+      const bar = (n: number) => {
+        const width = 30;
+        const filled = Math.floor((n / 1000) % width);
+        const line = `importing ${o.source} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n.toLocaleString('en')} entities`;
+        if (tty) process.stderr.write(`\r${line}`);
+        else if (n % 5000 < 500) process.stderr.write(`${line}\n`);
+      };
+      const r = await ctx.amlLists.importList(o.source as never, o.file.length === 1 ? o.file[0] : o.file, {
+        origin: o.file.map((f) => f.split('/').pop()).join(', '),
+        files: o.file.map((f) => ({ name: f.split('/').pop(), bytes: fs.statSync(f).size })),
+        actor: { type: 'system', id: null, label: 'cli' },
+        onProgress: (p) => bar(p.entities),
+      });
+      if (tty) process.stderr.write('\n');
+      if (o.json) out(r);
+      else process.stdout.write(`${r.source} version ${r.version}: ${r.entities} entities (+${r.added} added, ${r.changed} changed, -${r.removed} removed) in ${(r.ms / 1000).toFixed(1)} s\n`);
+    });
+  });
+
+lists
+  .command('status')
+  .description('Live version, entity count and last import of every list')
+  .option('--json', 'print JSON')
+  .action(async (o: { json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const rows = await ctx.amlLists.status();
+      if (o.json) return out(rows);
+      for (const l of rows) {
+        const v = l.live;
+        process.stdout.write(
+          `${l.source.padEnd(10)} ${v ? `v${l.currentVersion} ${String(v.entityCount).padStart(7)} entities  imported ${v.finishedAt?.toISOString()}  (+${v.added} ~${v.changed} -${v.removed})` : 'not imported'}` +
+            `${l.refreshEnabled ? '  [auto-refresh]' : ''}${l.lastError ? `\n           last error: ${l.lastError}` : ''}\n`,
+        );
+      }
+    });
+  });
+
+lists
+  .command('refresh')
+  .description("Download lists from their publishers' URLs and import them")
+  .option('--source <source>', 'one list (default: every list with auto-refresh on)')
+  .action(async (o: { source?: string }) => {
+    await withContext(async (ctx) => {
+      const results = o.source ? [await ctx.amlLists.refresh(o.source as never).then((r) => ({ source: r.source, ok: true, error: undefined as string | undefined }))] : await ctx.amlLists.refreshDue();
+      for (const r of results) process.stdout.write(`${r.source}: ${r.ok ? 'imported' : `failed: ${r.error}`}\n`);
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
+  });
+
+lists
+  .command('configure')
+  .description('Set where a list is downloaded from and whether it refreshes daily')
+  .requiredOption('--source <source>', 'list id')
+  .option('--url <url>', 'download URL')
+  .option('--auto-refresh <on|off>', 'daily refresh', (v) => {
+    if (v !== 'on' && v !== 'off') throw new ConfigError('--auto-refresh must be on or off');
+    return v === 'on';
+  })
+  .action(async (o: { source: string; url?: string; autoRefresh?: boolean }) => {
+    await withContext(async (ctx) => {
+      await ctx.amlLists.configure(o.source, { ...(o.url ? { url: o.url } : {}), ...(o.autoRefresh !== undefined ? { refreshEnabled: o.autoRefresh } : {}) }, { type: 'system', id: null, label: 'cli' });
+      process.stdout.write('ok\n');
+    });
+  });
+
+program
+  .command('screen [name]')
+  .description('Screen a name (or a JSON-lines batch) against the imported lists')
+  .option('--dob <date>', 'birth date YYYY[-MM[-DD]]')
+  .option('--country <code>', 'country (ISO code or name)')
+  .addOption(new Option('--type <type>', 'entity type').choices(['person', 'organization', 'any']).default('any'))
+  .option('--threshold <n>', 'hit threshold 0-100', '70')
+  .option('--batch <file>', 'queries, one JSON object per line (same fields as POST /v1/aml/search)')
+  .option('--json', 'print JSON')
+  .action(async (name: string | undefined, o: { dob?: string; country?: string; type: string; threshold: string; batch?: string; json?: boolean }) => {
+    const { ZScreeningQuery } = await import('../modules/aml/aml-router.ts');
+    if (!name && !o.batch) throw new ConfigError('give a name or --batch <file>');
+    await withContext(async (ctx) => {
+      const screenOne = async (raw: unknown) => {
+        const q = ZScreeningQuery.safeParse(raw);
+        if (!q.success) return { error: { code: 'validation_failed', message: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } };
+        try {
+          const r = await ctx.aml.search(q.data);
+          return { query: r.query, matches: r.matches, hits: r.hits, lists: r.lists };
+        } catch (e) {
+          return { error: { code: (e as { code?: string }).code ?? 'error', message: (e as Error).message } };
+        }
+      };
+      if (o.batch) {
+        const fs = await import('node:fs');
+        const readline = await import('node:readline');
+        if (!fs.existsSync(o.batch)) throw new ConfigError(`--batch: ${o.batch} does not exist`);
+        const rl = readline.createInterface({ input: fs.createReadStream(o.batch), crlfDelay: Infinity });
+        for await (const line of rl) {
+          if (!line.trim()) continue;
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(line);
+          } catch {
+            process.stdout.write(JSON.stringify({ error: { code: 'invalid_json', message: 'line is not JSON' } }) + '\n');
+            continue;
+          }
+          process.stdout.write(JSON.stringify(await screenOne(parsed)) + '\n');
+        }
+        return;
+      }
+      const threshold = Number(o.threshold);
+      if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) throw new ConfigError('--threshold must be between 0 and 100');
+      const r = await screenOne({ name, schema: o.type, threshold, ...(o.dob ? { birthDate: o.dob } : {}), ...(o.country ? { countries: [o.country] } : {}) });
+      if (o.json || 'error' in r) out(r);
+      else {
+        process.stdout.write(`${r.hits} hit(s), ${r.matches.length} match(es) for "${name}"\n`);
+        for (const m of r.matches) process.stdout.write(`  ${m.hit ? 'HIT ' : '    '}${m.score.toFixed(1).padStart(5)}  ${m.entity.caption}  [${m.entity.source}] ${m.entityId}\n`);
+      }
+      if ('error' in r) process.exitCode = 1;
+    });
+  });
+
 program.parseAsync(process.argv).catch((err: Error) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`Error: ${err.message}\n`);

@@ -12,6 +12,12 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/**
+ * With one connection, code that queries through the pool while holding a transaction would wait for
+ * itself for ever; a bounded wait turns that bug into an error instead of a hang.
+ */
+const EMBEDDED_ACQUIRE_TIMEOUT_MS = 60_000;
+
 export type Database = {
   kind: DatabaseKind;
   db: Kysely<DB>;
@@ -61,7 +67,7 @@ async function openEmbedded(opts: EmbeddedOptions): Promise<Database> {
       // Another tessera process owns the embedded cluster: join it through its socket instead of opening
       // the files twice (PGlite is single-process; two writers would corrupt it).
       const connection = socketConnection(running.socketDir);
-      const pool = new pg.Pool({ ...connection, max: 1, idleTimeoutMillis: 0 });
+      const pool = new pg.Pool({ ...connection, max: 1, idleTimeoutMillis: 0, connectionTimeoutMillis: EMBEDDED_ACQUIRE_TIMEOUT_MS });
       pool.on('error', () => {});
       return wrap('pglite', pool, connection, await detectVector(pool, false), async () => {});
     }
@@ -83,7 +89,7 @@ async function openEmbedded(opts: EmbeddedOptions): Promise<Database> {
   const connection = socketConnection(socketDir);
   // One connection: PGlite executes one statement at a time anyway, and a pool of one makes a
   // transaction's statements exclusive without relying on the socket multiplexer.
-  const pool = new pg.Pool({ ...connection, max: 1, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({ ...connection, max: 1, idleTimeoutMillis: 0, connectionTimeoutMillis: EMBEDDED_ACQUIRE_TIMEOUT_MS });
   pool.on('error', () => {});
   const handle = wrap('pglite', pool, connection, true, async () => {
     await server.stop();

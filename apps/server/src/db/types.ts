@@ -420,6 +420,152 @@ export interface LivenessChallengesTable {
   createdAt: CreatedAt;
 }
 
+export interface AmlListsTable {
+  source: string;
+  name: string;
+  url: string | null;
+  refreshEnabled: Generated<boolean>;
+  currentVersion: number | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  updatedAt: Timestamp;
+}
+
+export interface AmlListVersionsTable {
+  id: string;
+  source: string;
+  version: number;
+  status: 'importing' | 'live' | 'failed' | 'superseded';
+  origin: string;
+  files: Json<unknown[]>;
+  entityCount: Generated<number>;
+  added: Generated<number>;
+  changed: Generated<number>;
+  removed: Generated<number>;
+  error: string | null;
+  startedAt: CreatedAt;
+  finishedAt: Date | null;
+}
+
+export interface AmlEntitiesTable {
+  id: string;
+  source: string;
+  hash: string;
+  data: Json<unknown>;
+  addedVersion: number;
+  changedVersion: number;
+  removedVersion: number | null;
+}
+
+export interface AmlStagingTable {
+  versionId: string;
+  entityId: string;
+  hash: string;
+  data: Json<unknown>;
+}
+
+export interface AmlChangesTable {
+  seq: Generated<number>;
+  source: string;
+  version: number;
+  entityId: string;
+  change: 'added' | 'changed' | 'removed';
+}
+
+export interface AmlScansTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  kind: 'applicant' | 'manual';
+  applicantId: string | null;
+  submissionId: string | null;
+  schema: string;
+  queryEnc: string;
+  labelEnc: string | null;
+  threshold: number;
+  hits: Generated<number>;
+  matches: Generated<number>;
+  monitoring: Generated<boolean>;
+  periodicity: 'daily' | 'weekly' | 'monthly' | null;
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export type AmlMatchStatus = 'unknown' | 'no_match' | 'potential_match' | 'false_positive' | 'true_positive' | 'true_positive_approve' | 'true_positive_reject';
+
+export interface AmlMatchesTable {
+  id: string;
+  scanId: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string | null;
+  entityId: string;
+  caption: string;
+  source: string;
+  score: number;
+  hit: boolean;
+  status: Generated<AmlMatchStatus>;
+  matchEnc: string;
+  foundBy: Generated<'scan' | 'monitoring' | 'rescreen'>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface AmlMatchHistoryTable {
+  id: string;
+  matchId: string;
+  orgId: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  commentEnc: string | null;
+  actorId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface AmlRescreenRunsTable {
+  id: string;
+  kind: 'delta' | 'periodic';
+  source: string | null;
+  version: number | null;
+  status: 'running' | 'done' | 'failed';
+  total: Generated<number>;
+  done: Generated<number>;
+  newHits: Generated<number>;
+  error: string | null;
+  startedAt: CreatedAt;
+  finishedAt: Date | null;
+}
+
+export interface FaceListsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  name: string;
+  kind: 'blacklist' | 'custom';
+  description: Generated<string>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface FaceEmbeddingsTable {
+  id: string;
+  orgId: string;
+  mode: Mode;
+  applicantId: string | null;
+  submissionId: string | null;
+  listId: string | null;
+  source: 'document' | 'selfie' | 'liveness' | 'selfie_with_document' | 'held_document' | 'external' | 'list';
+  model: string;
+  embeddingEnc: string;
+  search: number[];
+  labelEnc: string | null;
+  quality: number | null;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   roles: RolesTable;
@@ -448,6 +594,17 @@ export interface DB {
   events: EventsTable;
   otpChallenges: OtpChallengesTable;
   livenessChallenges: LivenessChallengesTable;
+  amlLists: AmlListsTable;
+  amlListVersions: AmlListVersionsTable;
+  amlEntities: AmlEntitiesTable;
+  amlChanges: AmlChangesTable;
+  amlStaging: AmlStagingTable;
+  amlScans: AmlScansTable;
+  amlMatches: AmlMatchesTable;
+  amlMatchHistory: AmlMatchHistoryTable;
+  amlRescreenRuns: AmlRescreenRunsTable;
+  faceLists: FaceListsTable;
+  faceEmbeddings: FaceEmbeddingsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
@@ -468,6 +625,8 @@ export type EventRow = Selectable<EventsTable>;
 export type LinkRow = Selectable<LinksTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
+export type AmlScan = Selectable<AmlScansTable>;
+export type AmlMatchRow = Selectable<AmlMatchesTable>;
 
 // Webhooks (migration 0003). A second `interface DB` declaration merges with the one above.
 

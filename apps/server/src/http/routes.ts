@@ -11,6 +11,8 @@ import { registerFlowApiRoutes } from '../modules/flow-api/flow-api-router.ts';
 import { registerLinkRoutes } from '../modules/link/link-router.ts';
 import { registerEventRoutes } from '../modules/event/event-router.ts';
 import { registerWebhookRoutes } from '../modules/webhook/webhook-router.ts';
+import { registerAmlRoutes } from '../modules/aml/aml-router.ts';
+import { registerFaceRoutes } from '../modules/biometrics/face-router.ts';
 
 export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerAuthRoutes(app, ctx);
@@ -24,4 +26,6 @@ export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerLinkRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerAmlRoutes(app, ctx);
+  registerFaceRoutes(app, ctx);
 }

@@ -76,8 +76,7 @@ export function applicantViewFactory(deps: { db: Kysely<DB>; crypto: Crypto; ste
     summary,
 
     async full(a: Applicant, pii: boolean) {
-      const { definition, steps } = await deps.steps.stepViews(db, a);
-      const subs = await db.selectFrom('stepSubmissions').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute();
+      const { definition, steps, submissions: subs } = await deps.steps.stepViews(db, a);
       const files = await db.selectFrom('files').select(['id', 'kind', 'mime', 'width', 'height', 'capturedAt', 'createdAt', 'submissionId']).where('applicantId', '=', a.id).where('erasedAt', 'is', null).execute();
       const filesOf = (id: string) => files.filter((f) => f.submissionId === id);
       const docs = await db.selectFrom('documents').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute();

@@ -20,7 +20,7 @@ export function erasureServiceFactory(deps: { db: Kysely<DB>; storage: ObjectSto
     // Files first: if this run dies half-way, the next run finds the same applicant and finishes the job.
     await storage.deletePrefix(`${a.orgId}/${a.mode}/${a.id}/`);
     await db.transaction().execute(async (tx) => {
-      for (const t of ['step_submissions', 'files', 'documents', 'warnings', 'comments', 'otp_challenges', 'liveness_challenges', 'applicant_sessions', ...extra]) {
+      for (const t of ['step_submissions', 'files', 'documents', 'warnings', 'comments', 'otp_challenges', 'liveness_challenges', 'applicant_sessions', 'face_embeddings', 'aml_scans', ...extra]) {
         await sql`DELETE FROM ${sql.table(t)} WHERE applicant_id = ${a.id}`.execute(tx);
       }
       await sql`UPDATE events SET payload = payload - 'externalUserId' WHERE applicant_id = ${a.id}`.execute(tx);

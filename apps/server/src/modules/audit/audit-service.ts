@@ -90,8 +90,12 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
    */
   async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
     const orgId = entry.orgId ?? GLOBAL_CHAIN;
-    await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
-    const head = await tx.selectFrom('auditHeads').selectAll().where('orgId', '=', orgId).forUpdate().executeTakeFirstOrThrow();
+    const lockHead = () => tx.selectFrom('auditHeads').select(['seq', 'hash']).where('orgId', '=', orgId).forUpdate().executeTakeFirst();
+    let head = await lockHead();
+    if (!head) {
+      await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
+      head = (await lockHead())!;
+    }
     const row = {
       orgId,
       seq: head.seq + 1,
@@ -112,17 +116,21 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
       after: (scrub(entry.after) ?? null) as AuditRow['after'],
     };
     const hash = rowHash(head.hash, row);
+    // The row and the new head in one statement: one round trip while the head lock is held.
     await tx
-      .insertInto('auditLog')
-      .values({
-        ...row,
-        before: row.before === null ? null : JSON.stringify(row.before),
-        after: row.after === null ? null : JSON.stringify(row.after),
-        prevHash: head.hash,
-        hash,
-      })
+      .with('ins', (db) =>
+        db.insertInto('auditLog').values({
+          ...row,
+          before: row.before === null ? null : JSON.stringify(row.before),
+          after: row.after === null ? null : JSON.stringify(row.after),
+          prevHash: head.hash,
+          hash,
+        }),
+      )
+      .updateTable('auditHeads')
+      .set({ seq: row.seq, hash })
+      .where('orgId', '=', orgId)
       .execute();
-    await tx.updateTable('auditHeads').set({ seq: row.seq, hash }).where('orgId', '=', orgId).execute();
   }
 
   async function list(

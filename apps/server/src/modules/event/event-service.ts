@@ -65,13 +65,13 @@ export function eventServiceFactory({ db }: { db: Kysely<DB> }) {
           .updateTable('applicants')
           .set((eb) => ({ eventSeq: eb('eventSeq', '+', 1) }))
           .where('id', '=', e.applicant.id)
-          .returning(['eventSeq', 'applicationId'])
+          .returning((eb) => [
+            'eventSeq',
+            eb.selectFrom('applications').select('clientKey').whereRef('applications.id', '=', 'applicants.applicationId').as('appKey'),
+          ])
           .executeTakeFirstOrThrow();
         seq = r.eventSeq;
-        if (r.applicationId) {
-          const app = await tx.selectFrom('applications').select('clientKey').where('id', '=', r.applicationId).executeTakeFirst();
-          appKey = app?.clientKey ?? null;
-        }
+        appKey = r.appKey ?? null;
       }
       const id = newId('event');
       const createdAt = new Date();

@@ -214,7 +214,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
   );
 
   /** File steps: the images are read, checked and re-encoded, then processed by the engines in a job. */
-  const fileStep = (path: string, stepTypes: string[], files: string[], summary: string, kinds: (u: Upload, fields: Record<string, string>) => string, check?: (uploads: Upload[], fields: Record<string, string>, step: FlowStep) => unknown) =>
+  const fileStep = (path: string, stepTypes: string[], files: string[], summary: string, kinds: (u: Upload, fields: Record<string, string>) => string, check?: (uploads: Upload[], fields: Record<string, string>, step: FlowStep, applicantId: string) => unknown) =>
     app.post(
       `/v1/flow/steps/:stepId/${path}`,
       {
@@ -222,9 +222,9 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
         schema: { tags, summary, description: `multipart/form-data with file field(s): ${files.join(', ')}`, params: ZStepParam, consumes: ['multipart/form-data'], response: { 202: ZSubmission, ...errorResponses } },
       },
       async (req, reply) => {
-        const { session, step } = await stepOf(req, (req.params as { stepId: string }).stepId, stepTypes);
+        const { session, step, a } = await stepOf(req, (req.params as { stepId: string }).stepId, stepTypes);
         const { uploads, fields } = await readUploads(req, { files, maxFiles: path === 'liveness' ? 12 : 3 });
-        const payload = check ? check(uploads, fields, step) : fields;
+        const payload = check ? await check(uploads, fields, step, a.id) : fields;
         const sub = await ctx.steps.submit(
           session.id,
           step.id,
@@ -263,8 +263,8 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
     ['frames'],
     'Submit liveness frames with the challenge nonce and frame timestamps (field meta = JSON {nonce, timestamps})',
     () => 'liveness_frame',
-    (uploads, fields) => {
-      let meta: { nonce?: unknown; timestamps?: unknown };
+    async (uploads, fields, step, applicantId) => {
+      let meta: { nonce?: unknown; timestamps?: unknown; mirrored?: unknown };
       try {
         meta = JSON.parse(fields.meta ?? '{}');
       } catch {
@@ -275,7 +275,9 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
         throw badRequest('invalid_meta', 'meta needs the challenge nonce and one numeric timestamp per frame.');
       }
       if (uploads.length < 1) throw badRequest('frames_required', 'Send at least one frame.');
-      return { nonce: meta.nonce, timestamps: ts };
+      // The challenge is used up here, once: a replayed nonce is refused before anything is stored.
+      const challenge = await ctx.liveness.consume(applicantId, step.id, meta.nonce);
+      return { timestamps: ts, challenge, mirrored: meta.mirrored === true, submittedAt: Date.now() };
     },
   );
 

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { Model } from 'survey-core';
-import type { DB, Flow, Mode } from '../../db/types.ts';
+import type { DB, Flow, FlowVersion, Mode } from '../../db/types.ts';
 import { newId } from '../../lib/ids.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import type { Actor, TAuditService } from '../audit/audit-service.ts';
@@ -9,6 +9,10 @@ import { CONTENT_STEPS, parseDefinition, type FlowDefinition, type StepType } fr
 export type Scope = { orgId: string; mode: Mode };
 
 export type TFlowService = ReturnType<typeof flowServiceFactory>;
+
+// Published versions never change, so their parsed definitions can be cached in every process.
+const versionCache = new Map<string, { version: FlowVersion; definition: FlowDefinition }>();
+const VERSION_CACHE_MAX = 2000;
 
 /** Problems that make a definition unpublishable (a draft may have them while being edited). */
 export function definitionProblems(def: FlowDefinition): string[] {
@@ -90,6 +94,16 @@ export function flowServiceFactory(deps: { db: Kysely<DB>; audit: TAuditService 
     return after;
   }
 
+  async function versionById(ex: Kysely<DB> | Transaction<DB>, versionId: string) {
+    const hit = versionCache.get(versionId);
+    if (hit) return hit;
+    const v = await ex.selectFrom('flowVersions').selectAll().where('id', '=', versionId).executeTakeFirstOrThrow();
+    const entry = { version: v, definition: parseDefinition(v.definition) };
+    if (versionCache.size >= VERSION_CACHE_MAX) versionCache.delete(versionCache.keys().next().value!);
+    versionCache.set(versionId, entry);
+    return entry;
+  }
+
   return {
     create,
     publish,
@@ -154,17 +168,24 @@ export function flowServiceFactory(deps: { db: Kysely<DB>; audit: TAuditService 
     },
 
     async publishedVersionOf(ex: Kysely<DB> | Transaction<DB>, scope: Scope, flowId: string) {
-      const flow = await mustGet(ex, scope, flowId);
+      const row = await ex
+        .selectFrom('flows')
+        .leftJoin('flowVersions as v', (j) => j.onRef('v.flowId', '=', 'flows.id').onRef('v.version', '=', 'flows.currentVersion'))
+        .selectAll('flows')
+        .select(['v.id as versionId'])
+        .where('flows.orgId', '=', scope.orgId)
+        .where('flows.mode', '=', scope.mode)
+        .where('flows.id', '=', flowId)
+        .executeTakeFirst();
+      if (!row) throw notFound('Flow');
+      const { versionId, ...flow } = row;
       if (flow.status === 'archived') throw conflict('flow_archived', 'This flow is archived.');
-      const v = await published(ex, flow);
-      if (!v) throw conflict('flow_not_published', 'This flow has no published version yet. Publish it first.');
-      return { flow, version: v, definition: parseDefinition(v.definition) };
+      if (!versionId) throw conflict('flow_not_published', 'This flow has no published version yet. Publish it first.');
+      const { version, definition } = await versionById(ex, versionId);
+      return { flow: flow as Flow, version, definition };
     },
 
-    async versionById(ex: Kysely<DB> | Transaction<DB>, versionId: string) {
-      const v = await ex.selectFrom('flowVersions').selectAll().where('id', '=', versionId).executeTakeFirstOrThrow();
-      return { version: v, definition: parseDefinition(v.definition) };
-    },
+    versionById,
 
     // Levels map names (basic, enhanced…) to flows; a higher level asks only for what is not yet passed.
     async listLevels(scope: Scope) {

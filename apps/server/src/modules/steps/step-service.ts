@@ -62,6 +62,8 @@ export function stepServiceFactory(deps: {
 }) {
   const { db, crypto, storage, queue, audit, events, flows, states } = deps;
   const processors = new Map<string, Processor>();
+  // Modules that persist parts of a result (face templates…) in the result's transaction.
+  const finishers: ((tx: Transaction<DB>, a: Applicant, sub: Submission, r: ProcessorResult) => Promise<void>)[] = [];
 
   const definitionFor = async (ex: Kysely<DB> | Transaction<DB>, versionId: string) => (await flows.versionById(ex, versionId)).definition;
 
@@ -230,16 +232,22 @@ export function stepServiceFactory(deps: {
       processors.set(type, p);
     },
 
+    onFinish(f: (tx: Transaction<DB>, a: Applicant, sub: Submission, r: ProcessorResult) => Promise<void>) {
+      finishers.push(f);
+    },
+
     /** Everything a step view needs, for the applicant's flow (or an on-demand session's flow). */
-    async stepViews(ex: Kysely<DB> | Transaction<DB>, a: Applicant, flowVersionId?: string | null): Promise<{ definition: FlowDefinition; steps: StepView[] }> {
+    async stepViews(ex: Kysely<DB> | Transaction<DB>, a: Applicant, flowVersionId?: string | null): Promise<{ definition: FlowDefinition; steps: StepView[]; submissions: Submission[] }> {
       const definition = await definitionFor(ex, flowVersionId ?? a.flowVersionId);
-      const active = await activeSubs(ex, a.id);
-      const steps: StepView[] = [];
-      for (const step of definition.steps) {
+      const submissions = await ex.selectFrom('stepSubmissions').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute();
+      const active = submissions.filter((s) => s.active);
+      const steps = definition.steps.map((step) => {
         const current = currentFor(step, active);
-        steps.push({ step, current, status: stepStatusOf(current), attemptsUsed: await countAttempts(ex, a.id, step.id) });
-      }
-      return { definition, steps };
+        // Attempts the applicant used: reviewer-deactivated results do not count (as in countAttempts).
+        const attemptsUsed = submissions.filter((s) => s.stepId === step.id && s.deactivatedBy === null).length;
+        return { step, current, status: stepStatusOf(current), attemptsUsed };
+      });
+      return { definition, steps, submissions };
     },
 
     /**
@@ -372,6 +380,7 @@ export function stepServiceFactory(deps: {
             readFile: (f) => storage.get(f.storageKey),
             sources,
             fixedInfo: a.fixedInfoEnc ? crypto.decryptJson(a.fixedInfoEnc, a.id) : null,
+            info: a.infoEnc ? crypto.decryptJson(a.infoEnc, a.id) : null,
           })
         : engineUnavailable(ENGINE_OF[step.type] ?? step.type);
       const extraFiles = result.files?.length ? await storeFiles(a, submissionId, result.files.map((f) => ({ ...f, width: f.width ?? 0, height: f.height ?? 0 }))) : [];
@@ -395,7 +404,9 @@ export function stepServiceFactory(deps: {
           .executeTakeFirstOrThrow();
         if (extraFiles.length) await tx.insertInto('files').values(extraFiles).execute();
         await finish(tx, locked, updated, step, result, SYSTEM_ACTOR);
-        if (result.outcome === 'failed' && session && !DERIVED_STEPS.includes(step.type)) {
+        if (result.blockSession && session) {
+          await tx.updateTable('applicantSessions').set({ status: 'frozen', frozenAt: new Date() }).where('applicantId', '=', a.id).where('status', '=', 'active').execute();
+        } else if (result.outcome === 'failed' && session && !DERIVED_STEPS.includes(step.type)) {
           await deps.sessions.criticalError(tx, session.id, def.settings.maxCriticalErrors);
         }
       });
@@ -404,6 +415,7 @@ export function stepServiceFactory(deps: {
 
   /** Records a finished result: document row, warnings, applicant info, step event; then re-evaluates. */
   async function finish(tx: Transaction<DB>, a: Applicant, sub: Submission, step: FlowStep, r: ProcessorResult, actor: Actor) {
+    for (const f of finishers) await f(tx, a, sub, r);
     if (r.document) {
       const d = r.document;
       await tx

@@ -31,6 +31,10 @@ export type ProcessorResult = {
   info?: Record<string, unknown>;
   country?: string | null;
   files?: { kind: string; image: Buffer; mime: string; width?: number; height?: number }[];
+  /** Face templates found by the step (stored encrypted, searchable for duplicates). */
+  faces?: { source: 'document' | 'selfie' | 'liveness' | 'selfie_with_document' | 'held_document'; embedding: number[]; quality?: number }[];
+  /** A blacklist hit: the session is frozen. */
+  blockSession?: boolean;
 };
 
 export type ProcessorInput = {
@@ -45,6 +49,8 @@ export type ProcessorInput = {
   /** Active, completed submissions of the applicant's other steps, by step type. */
   sources: Map<string, { submission: Submission; files: FileRow[]; result: unknown }>;
   fixedInfo: Record<string, unknown> | null;
+  /** What earlier steps learnt about the applicant (names, birth date… from documents). */
+  info: Record<string, unknown> | null;
 };
 
 export type Processor = (input: ProcessorInput) => Promise<ProcessorResult>;

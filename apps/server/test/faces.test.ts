@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, newOrg, type TestApp } from './helpers.ts';
+import { makeFlow, startApplicant, upload, uploadFile, waitFor } from './flow-helpers.ts';
+
+// Photos from the face engine's fixtures (deepface dataset, MIT): p1-* one person, p7-* another.
+const FACES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../packages/faces/test/fixtures');
+const photo = (f: string) => fs.readFileSync(path.join(FACES, f));
+
+let t: TestApp;
+let o: Awaited<ReturnType<typeof newOrg>>;
+beforeAll(async () => {
+  t = await createTestApp();
+  o = await newOrg(t);
+});
+afterAll(async () => t?.close());
+
+async function selfieApplicant(flowId: string, image: Buffer) {
+  const s = await startApplicant(t, o.api, flowId);
+  const up = await uploadFile(s.flow, '/v1/flow/steps/selfie/selfie', 'image', image);
+  expect(up.status).toBe(202);
+  const result = await waitFor(() => s.flow.get('/v1/flow/steps/selfie/result'), (r) => r.body?.status === 'completed', 60_000);
+  return { ...s, result: result.body };
+}
+
+describe('face steps', () => {
+  it('selfie: a clear face passes and its template is stored encrypted; a grey picture says the face was not found', async () => {
+    const flowId = await makeFlow(o.api, [{ id: 'selfie', type: 'selfie' }]);
+    const ok = await selfieApplicant(flowId, photo('p1-neutral.jpg'));
+    expect(ok.result.outcome).toBe('passed');
+    const rows = await t.ctx.db.selectFrom('faceEmbeddings').selectAll().where('applicantId', '=', ok.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].embeddingEnc.startsWith('v1.')).toBe(true);
+    const plain = t.ctx.crypto.decryptJson<number[]>(rows[0].embeddingEnc, `face:${rows[0].id}`);
+    expect(plain).toHaveLength(128);
+    expect(rows[0].search[0]).not.toBeCloseTo(plain[0], 6);
+
+    const grey = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#7f7f7f' } }).jpeg().toBuffer();
+    const none = await selfieApplicant(flowId, grey);
+    expect(none.result.outcome).toBe('failed');
+    expect(none.result.reasons).toContain('no_face');
+    expect(none.result.feedback.message).toBe('Face could not be detected. Please upload a clear image of your face.');
+  });
+
+  it('several faces in a selfie are flagged for review', async () => {
+    const flowId = await makeFlow(o.api, [{ id: 'selfie', type: 'selfie' }]);
+    const r = await selfieApplicant(flowId, photo('two-people.jpg'));
+    expect(r.result.reasons).toContain('multiple_faces');
+    expect(r.result.outcome).toBe('review');
+  });
+
+  it('the same face on another applicant raises a duplicate warning linking it', async () => {
+    const flowId = await makeFlow(o.api, [{ id: 'selfie', type: 'selfie' }]);
+    const first = await selfieApplicant(flowId, photo('p7-frontal.jpg'));
+    const second = await selfieApplicant(flowId, photo('p7-turned.jpg'));
+    const a = await o.api.get(`/v1/applicants/${second.id}`);
+    const dup = a.body.warnings.find((w: { kind: string }) => w.kind === 'duplicate_face');
+    expect(dup.details.otherApplicantId).toBe(first.id);
+  });
+
+  it('a face on a blacklist fails the step and blocks the session', async () => {
+    const list = await o.owner.post('/v1/face-lists', { name: 'Fraudsters', kind: 'blacklist' });
+    expect(list.status).toBe(201);
+    const added = await upload(o.owner, `/v1/face-lists/${list.body.id}/faces`, [{ field: 'image', data: photo('p9.jpg') }], { label: 'case 42' });
+    expect(added.status).toBe(201);
+    expect((await o.owner.get(`/v1/face-lists/${list.body.id}/faces`)).body.data[0].label).toBe('case 42');
+    const flowId = await makeFlow(o.api, [{ id: 'selfie', type: 'selfie' }, { id: 'q', type: 'questionnaire', settings: { schema: { pages: [{ elements: [{ type: 'text', name: 'x' }] }] } } }]);
+    const r = await selfieApplicant(flowId, photo('p9.jpg'));
+    expect(r.result.outcome).toBe('failed');
+    expect(r.result.reasons).toContain('face_blacklisted');
+    const blocked = await r.flow.get('/v1/flow/session');
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error.code).toBe('session_frozen');
+  });
+
+  it('face match compares the chosen sources: the same person passes, another person goes to review', async () => {
+    const flowId = await makeFlow(
+      o.api,
+      [
+        { id: 'selfie', type: 'selfie' },
+        { id: 'liveness', type: 'liveness', settings: { mode: 'one_shot' } },
+        { id: 'match', type: 'face_match', settings: { sources: ['selfie', 'liveness'], threshold: 85 } },
+      ],
+      { approvalPolicy: 'auto_if_passed' },
+    );
+    const run = async (selfie: Buffer, frame: Buffer) => {
+      const s = await startApplicant(t, o.api, flowId);
+      await uploadFile(s.flow, '/v1/flow/steps/selfie/selfie', 'image', selfie);
+      await waitFor(() => s.flow.get('/v1/flow/steps/selfie/result'), (r) => r.body?.status === 'completed', 60_000);
+      const ch = await s.flow.post('/v1/flow/steps/liveness/liveness/challenge');
+      expect(ch.body.mode).toBe('one_shot');
+      const lv = await upload(s.flow, '/v1/flow/steps/liveness/liveness', [{ field: 'frames', data: frame }], { meta: JSON.stringify({ nonce: ch.body.nonce, timestamps: [Date.now()] }) });
+      expect(lv.status).toBe(202);
+      const replay = await upload(s.flow, '/v1/flow/steps/liveness/liveness', [{ field: 'frames', data: frame }], { meta: JSON.stringify({ nonce: ch.body.nonce, timestamps: [Date.now()] }) });
+      expect(['invalid_challenge', 'step_pending']).toContain(replay.body.error.code);
+      return waitFor(() => o.api.get(`/v1/applicants/${s.id}`), (r) => ['APPROVED', 'ON_HOLD', 'COMPLETED'].includes(r.body.status), 90_000);
+    };
+    const same = await run(photo('p1-neutral.jpg'), photo('p1-smile.jpg'));
+    const match = same.body.steps.find((x: { id: string }) => x.id === 'match');
+    expect(match.current.summary.similarity).toBeGreaterThanOrEqual(85);
+    expect(match.current.outcome).toBe('passed');
+    const other = await run(photo('p1-neutral.jpg'), photo('p9.jpg'));
+    const m2 = other.body.steps.find((x: { id: string }) => x.id === 'match');
+    expect(m2.current.outcome).toBe('review');
+    expect(other.body.status).toBe('ON_HOLD');
+    expect(other.body.warnings.map((w: { kind: string }) => w.kind)).toContain('low_face_match');
+  });
+});
