@@ -2,7 +2,7 @@ import { doubleMetaphone } from 'double-metaphone';
 import { shippedData } from './data.ts';
 import { ScreeningError } from './errors.ts';
 import { prepareEntity, prepareQuery, queryNamesFor, scoreEntity, schemaCompatible, type PreparedEntity, type PreparedQuery } from './match/entity-score.ts';
-import { agreement, setRarity } from './match/name-score.ts';
+import { agreement, NAME_WEIGHTS, setRarity } from './match/name-score.ts';
 import { skeleton, tokenSimilarity } from './match/similarity.ts';
 import { TK_INITIAL, TK_NUMBER, TK_WORD, type NameRules } from './normalize/name.ts';
 import { LIST_FLOOR, summarize, validateQuery, type Match, type ScreeningQuery, type ScreeningResult } from './query.ts';
@@ -27,11 +27,11 @@ export interface IndexOptions {
 /** Expansions below this similarity are not followed: they cannot make a listed match. */
 const EXPAND_MIN = 0.72;
 /**
- * Share of the query's (rarity-weighted) words a name must match before it is scored in full. A
- * name matching less cannot reach the listing floor: unmatched query words cost too much.
+ * Estimated name score (0-1) a candidate name needs before it is scored in full. The listing floor
+ * is 0.5 and other evidence adds at most a few points, so 0.4 leaves a margin for the estimate.
  */
 const MIN_SHARE = 0.4;
-const MIN_SHARE_DEEP = 0.2;
+const MIN_SHARE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
@@ -74,6 +74,8 @@ export class ScreeningIndex {
   private version = 0;
 
   private acc = new Float64Array(0);
+  private matchedWeight = new Float64Array(0);
+  private matchedWords = new Float64Array(0);
   private lastContribution = new Float64Array(0);
   private tokenStamp = new Int32Array(0);
   private nameStamp = new Int32Array(0);
@@ -319,6 +321,8 @@ export class ScreeningIndex {
     if (this.acc.length >= n) return;
     const size = Math.max(n, 1024) + (n >> 2);
     this.acc = new Float64Array(size);
+    this.matchedWeight = new Float64Array(size);
+    this.matchedWords = new Float64Array(size);
     this.lastContribution = new Float64Array(size);
     this.tokenStamp = new Int32Array(size);
     this.nameStamp = new Int32Array(size);
@@ -345,7 +349,8 @@ export class ScreeningIndex {
     const touched: number[] = [];
     const rulesList: NameRules[] = pq.schema === 'person' ? ['person'] : pq.schema === 'any' ? ['person', 'org'] : ['org'];
     const seenTokens = new Set<string>();
-    const work: Array<{ token: string; abjad: boolean; weight: number }> = [];
+    // `covers`: how many query words a work item stands for (joined and compact forms cover several).
+    const work: Array<{ token: string; abjad: boolean; weight: number; covers: number }> = [];
     // The weight a name must gather before it is worth scoring: a share of the lightest query name.
     let queryWeight = Infinity;
     let queryWords = 0;
@@ -368,7 +373,7 @@ export class ScreeningIndex {
           const t = qn.tokens[i];
           if (seenTokens.has(t)) continue;
           seenTokens.add(t);
-          work.push({ token: t, abjad: qn.abjad[i], weight: this.rarityOf(t) });
+          work.push({ token: t, abjad: qn.abjad[i], weight: this.rarityOf(t), covers: 1 });
         }
         // Words split on the query side ("Plat Ono Vich", "Abd Al Rahman") are looked up joined.
         for (let span = 2; span <= 3; span++) {
@@ -376,12 +381,14 @@ export class ScreeningIndex {
             const joined = qn.tokens.slice(i, i + span).join('');
             if (joined.length < 5 || seenTokens.has(joined)) continue;
             seenTokens.add(joined);
-            work.push({ token: joined, abjad: false, weight: this.rarityOf(joined) });
+            let jw = 0;
+            for (let k = i; k < i + span; k++) jw += qn.kinds[k] === TK_WORD || qn.kinds[k] === TK_NUMBER ? this.rarityOf(qn.tokens[k]) : 0;
+            work.push({ token: joined, abjad: false, weight: jw, covers: span });
           }
         }
         if (qn.compact.length >= 6 && !seenTokens.has(qn.compact)) {
           seenTokens.add(qn.compact);
-          work.push({ token: qn.compact, abjad: false, weight: 1 });
+          work.push({ token: qn.compact, abjad: false, weight: w, covers: words });
         }
       }
     }
@@ -395,12 +402,16 @@ export class ScreeningIndex {
           if (this.nameStamp[nameId] !== queryStamp) {
             this.nameStamp[nameId] = queryStamp;
             this.acc[nameId] = 0;
+            this.matchedWeight[nameId] = 0;
+            this.matchedWords[nameId] = 0;
             touched.push(nameId);
           }
           if (this.tokenStamp[nameId] !== ts) {
             this.tokenStamp[nameId] = ts;
             this.lastContribution[nameId] = contrib;
             this.acc[nameId] += contrib;
+            this.matchedWeight[nameId] += w.weight;
+            this.matchedWords[nameId] += w.covers;
           } else if (contrib > this.lastContribution[nameId]) {
             this.acc[nameId] += contrib - this.lastContribution[nameId];
             this.lastContribution[nameId] = contrib;
@@ -408,18 +419,27 @@ export class ScreeningIndex {
         }
       }
     }
-    // Rank: gathered weight, discounted for names much longer or shorter than the query (among
-    // the many names sharing "Mohammed" and "Ali", the two-word ones come first).
-    const minAcc = Number.isFinite(queryWeight) ? queryWeight * minShare : 0;
+    // Estimate each name's score from what it gathered: matched query words count with their
+    // agreement; query words it lacks cost as contradictions where the name has words of its own
+    // left to contradict them, else as omissions; its further words cost as omissions. This mirrors
+    // the scorer's weights without pairing anything, and decides which names are scored in full.
+    const minEstimate = minShare;
     let max = 0;
     const live: number[] = [];
+    const avgW = Number.isFinite(queryWeight) && queryWords ? queryWeight / queryWords : 1;
     for (const nameId of touched) {
-      if (this.acc[nameId] < minAcc || !this.nameAlive[nameId] || !allowed(this.nameSlot[nameId])) continue;
-      const diff = Math.abs(this.nameWords[nameId] - queryWords);
-      const rank = this.acc[nameId] / (1 + 0.15 * diff);
-      this.lastContribution[nameId] = rank;
+      if (!this.nameAlive[nameId] || !allowed(this.nameSlot[nameId])) continue;
+      const matchedW = Math.min(this.matchedWeight[nameId], queryWeight);
+      const matchedN = Math.min(this.matchedWords[nameId], queryWords);
+      const unmatchedN = queryWords - matchedN;
+      const spare = Math.max(0, this.nameWords[nameId] - matchedN);
+      const conflicts = Math.min(unmatchedN, spare);
+      const den = matchedW + avgW * (conflicts * (1 + NAME_WEIGHTS.conflict) + (unmatchedN - conflicts) * NAME_WEIGHTS.missingInCandidate + (spare - conflicts) * NAME_WEIGHTS.missingInQuery);
+      const estimate = den > 0 ? this.acc[nameId] / den : 0;
+      if (estimate < minEstimate) continue;
+      this.lastContribution[nameId] = estimate;
       live.push(nameId);
-      if (rank > max) max = rank;
+      if (estimate > max) max = estimate;
     }
     const rank = this.lastContribution;
     if (live.length > limit) {
