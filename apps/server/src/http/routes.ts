@@ -13,6 +13,7 @@ import { registerEventRoutes } from '../modules/event/event-router.ts';
 import { registerWebhookRoutes } from '../modules/webhook/webhook-router.ts';
 import { registerAmlRoutes } from '../modules/aml/aml-router.ts';
 import { registerFaceRoutes } from '../modules/biometrics/face-router.ts';
+import { registerStatsRoutes } from '../modules/stats/stats-router.ts';
 
 export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerAuthRoutes(app, ctx);
@@ -28,4 +29,5 @@ export async function registerRoutes(app: ZApp, ctx: AppContext) {
   registerWebhookRoutes(app, ctx);
   registerAmlRoutes(app, ctx);
   registerFaceRoutes(app, ctx);
+  registerStatsRoutes(app, ctx);
 }

@@ -26,6 +26,8 @@ const ZSummary = z.object({
   deletion: z.object({ requestedAt: z.string().nullable(), eraseAfter: z.string().nullable() }).nullable(),
 });
 
+const ZStepStatus = z.object({ id: z.string(), type: z.string(), status: z.enum(['not_submitted', 'pending', 'approved', 'rejected']) });
+
 const ZSubmissionOut = z.object({
   id: z.string(),
   attempt: z.number(),
@@ -81,17 +83,21 @@ export function registerApplicantRoutes(app: ZApp, ctx: AppContext) {
     '/v1/applicants',
     { config: write, schema: { tags, summary: 'Create an applicant on a published flow (or a level)', body: ZCreateApplicant, response: { 201: ZSummary.extend({ flowVersionId: z.string() }), ...errorResponses } } },
     async (req, reply) => {
-      const a = await ctx.applicants.create(scopeOf(req), req.body, req.actor, { applicationId: req.auth!.apiKey?.applicationId ?? null });
+      const scope = scopeOf(req);
+      let applicationId = req.auth!.apiKey?.applicationId ?? null;
+      if (!applicationId && req.body.applicationId) applicationId = (await ctx.applications.get(scope, req.body.applicationId)).id;
+      const a = await ctx.applicants.create(scope, req.body, req.actor, { applicationId });
       return reply.code(201).send({ ...ctx.applicantView.summary(a, pii(req)), flowVersionId: a.flowVersionId });
     },
   );
 
   app.get(
     '/v1/applicants',
-    { config: read, schema: { tags, summary: 'List applicants with filters (cursor pagination, newest first)', querystring: ZListQuery, response: { 200: z.object({ data: z.array(ZSummary), nextCursor: z.string().nullable() }), ...errorResponses } } },
+    { config: read, schema: { tags, summary: 'List applicants with filters (cursor pagination, newest first)', querystring: ZListQuery, response: { 200: z.object({ data: z.array(ZSummary.extend({ steps: z.array(ZStepStatus) })), nextCursor: z.string().nullable() }), ...errorResponses } } },
     async (req) => {
       const r = await ctx.applicants.list(scopeOf(req), req.query);
-      return { data: r.rows.map((a) => ctx.applicantView.summary(a, pii(req))), nextCursor: r.nextCursor };
+      const steps = await ctx.applicantView.stepStatuses(r.rows);
+      return { data: r.rows.map((a) => ({ ...ctx.applicantView.summary(a, pii(req)), steps: steps.get(a.id) ?? [] })), nextCursor: r.nextCursor };
     },
   );
 

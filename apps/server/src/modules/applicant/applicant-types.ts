@@ -32,6 +32,7 @@ export const ZCreateApplicant = z.strictObject({
   externalUserId: z.string().trim().min(1).max(128),
   flowId: z.string().regex(/^flw_[0-9a-z]{26}$/, 'must be a flw_ id').optional(),
   level: z.string().max(80).optional(),
+  applicationId: z.string().regex(/^app_[0-9a-z]{26}$/).optional().describe('back office only: the application the applicant belongs to (API keys use their own)'),
   type: z.enum(['individual', 'company']).default('individual'),
   email: z.email().max(254).optional(),
   phone: z.string().max(32).optional(),
