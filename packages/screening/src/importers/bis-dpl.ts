@@ -37,7 +37,7 @@ export async function* parseBisDpl(input: ImportInput, opts: ImportOptions = {})
       addresses: full ? [{ full, ...(street ? { street } : {}), ...(get('city') ? { city: get('city') } : {}), ...(country ? { country } : {}) }] : undefined,
       countries: country ? [{ code: country, role: 'address' }] : undefined,
       programs: ['DPL'],
-      listedOn: parseDate(effective)?.date,
+      listedOn: parseDate(effective, { monthFirst: true })?.date,
       lastChange: parseDate(get('last_update'))?.date,
       remarks: [get('action'), get('fr_citation')].filter(Boolean).join('; ') || undefined,
       sourceUrl: 'https://www.bis.gov/dpl',

@@ -208,7 +208,13 @@ export async function* xmlRecords(input: ImportInput, records: string[], opts: I
     if (error) throw new ScreeningError('PARSE_ERROR', `XML could not be parsed: ${(error as Error).message}`, { cause: error });
     while (ready.length) yield ready.shift()!;
   }
-  parser.close();
+  try {
+    parser.close();
+  } catch (err) {
+    error = err;
+  }
+  // A truncated download must not pass for a shorter list.
+  if (error) throw new ScreeningError('PARSE_ERROR', `XML could not be parsed: ${(error as Error).message}`, { cause: error });
   while (ready.length) yield ready.shift()!;
 }
 

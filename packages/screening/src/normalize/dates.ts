@@ -33,7 +33,7 @@ function iso(y: number, m?: number, d?: number): string | undefined {
  * Parse one published date: "1971", "1971-01-22", "1969-7-16", "22 Jan 1971", "Jan 1971",
  * "01/08/1979" (day first, as UK and EU publish; 00 = unknown), "circa 1970", "1958 to 1962".
  */
-export function parseDate(text: string | undefined | null): DateSpec | undefined {
+export function parseDate(text: string | undefined | null, opts: { monthFirst?: boolean } = {}): DateSpec | undefined {
   if (!text) return undefined;
   let s = text.trim().toLowerCase();
   if (!s) return undefined;
@@ -44,8 +44,8 @@ export function parseDate(text: string | undefined | null): DateSpec | undefined
   }
   const range = /^(?:between\s+)?(.+?)\s*(?:to|and|-|–|until)\s*(.+)$/.exec(s);
   if (range && /^\d{4}$/.test(range[1].trim()) && /^\d{4}$/.test(range[2].trim())) {
-    const from = parseDate(range[1]);
-    const to = parseDate(range[2]);
+    const from = parseDate(range[1], opts);
+    const to = parseDate(range[2], opts);
     if (from?.date && to?.date) return { from: from.date, to: to.date, ...(circa ? { circa } : {}) };
   }
   let m: RegExpExecArray | null;
@@ -53,8 +53,10 @@ export function parseDate(text: string | undefined | null): DateSpec | undefined
   if ((m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:t.*)?$/.exec(s))) {
     date = iso(Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined);
   } else if ((m = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(s))) {
-    const d = Number(m[1]);
-    const mo = Number(m[2]);
+    // Day first unless the publisher is American (BIS, CSL) or the first part cannot be a month.
+    let d = Number(m[1]);
+    let mo = Number(m[2]);
+    if ((opts.monthFirst && d <= 12) || mo > 12) [d, mo] = [mo, d];
     date = iso(Number(m[3]), mo || undefined, mo && d ? d : undefined);
   } else if ((m = /^(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})$/.exec(s)) && MONTHS[m[2]]) {
     date = iso(Number(m[3]), MONTHS[m[2]], Number(m[1]));
