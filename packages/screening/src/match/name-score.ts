@@ -125,7 +125,8 @@ function pairSim(s: SimFn, q: Side, i: number, c: Side, j: number): number {
   lastKind = K_CONFLICT;
   if (!compatible(kq, kc)) return 0;
   if (kq === TK_INITIAL || kc === TK_INITIAL) {
-    if (a.length > 1 || b.length > 1) {
+    // A run of initials ("jc" standing for Jean Claude) only pairs with the same run.
+    if ((kq === TK_INITIAL && a.length > 1) || (kc === TK_INITIAL && b.length > 1)) {
       if (a !== b) return 0;
       lastKind = K_INITIAL;
       return 0.9;
@@ -194,6 +195,44 @@ function applyMerges(s: SimFn, x: Side, y: Side): Side {
         merged: [...merged.slice(0, i), true, ...merged.slice(i + span)],
       };
     }
+  }
+  return out;
+}
+
+/**
+ * Split a word that is two words of the other side run together ("VladimirPutin" against
+ * "Putin, Vladimir Vladimirovich", where the parts are not adjacent): one part must equal a word
+ * there and the other be near-identical to another.
+ */
+function applySplits(s: SimFn, x: Side, y: Side): Side {
+  let out = x;
+  for (let i = 0; i < out.tokens.length; i++) {
+    const t = out.tokens[i];
+    if (out.tokens.length >= y.tokens.length) break;
+    if (out.kinds[i] !== TK_WORD || t.length < 6 || y.tokens.includes(t)) continue;
+    let best: { left: string; right: string; sim: number } | undefined;
+    for (let p = 2; p <= t.length - 2; p++) {
+      const left = t.slice(0, p);
+      const right = t.slice(p);
+      const li = y.tokens.indexOf(left);
+      const ri = y.tokens.indexOf(right);
+      if (li < 0 && ri < 0) continue;
+      let other = 0;
+      const fixed = li >= 0 ? li : ri;
+      const rest = li >= 0 ? right : left;
+      for (let j = 0; j < y.tokens.length; j++) if (j !== fixed && y.kinds[j] === TK_WORD) other = Math.max(other, s(rest, y.tokens[j], false, y.abjad[j]));
+      if (other >= NAME_WEIGHTS.mergeMin && (!best || other > best.sim)) best = { left, right, sim: other };
+    }
+    if (!best) continue;
+    const merged = out.merged.length ? out.merged : out.tokens.map(() => false);
+    out = {
+      tokens: [...out.tokens.slice(0, i), best.left, best.right, ...out.tokens.slice(i + 1)],
+      kinds: [...out.kinds.slice(0, i), TK_WORD, TK_WORD, ...out.kinds.slice(i + 1)],
+      abjad: [...out.abjad.slice(0, i), false, false, ...out.abjad.slice(i + 1)],
+      weight: [...out.weight.slice(0, i), out.weight[i], out.weight[i], ...out.weight.slice(i + 1)],
+      merged: [...merged.slice(0, i), true, true, ...merged.slice(i + 1)],
+    };
+    i++;
   }
   return out;
 }
@@ -289,8 +328,8 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
   let c = side(cand);
   fillMatrix(simFn, q, c);
   if (needsMerges(q, c, q.tokens.length, c.tokens.length)) {
-    const q2 = applyMerges(simFn, q, c);
-    const c2 = applyMerges(simFn, c, q2);
+    const q2 = applyMerges(simFn, q.tokens.length < c.tokens.length ? applySplits(simFn, q, c) : q, c);
+    const c2 = applyMerges(simFn, c.tokens.length < q2.tokens.length ? applySplits(simFn, c, q2) : c, q2);
     let q3 = q2;
     let c3 = c2;
     // Letters standing for initials ("JC" = Jean-Claude) only make sense between people's names: in

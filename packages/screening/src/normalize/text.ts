@@ -21,6 +21,10 @@ const ICAO_CYRILLIC: Record<string, string> = {
   ә: 'a', ғ: 'g', қ: 'k', ң: 'n', ө: 'o', ұ: 'u', ү: 'u', һ: 'h',
 };
 
+/** Ukrainian differs from Russian in ICAO 9303 for two letters; its own letters give it away. */
+const ICAO_UKRAINIAN: Record<string, string> = { г: 'h', и: 'y' };
+const RE_UKRAINIAN = /[іїєґІЇЄҐ]/;
+
 export interface FoldedWord {
   text: string;
   /** Romanised from an abjad: compare by consonant skeleton. */
@@ -37,6 +41,7 @@ type Segment = { kind: 'plain' | 'han' | 'abjad'; text: string };
 
 function segment(input: string): Segment[] {
   const out: Segment[] = [];
+  const ukrainian = RE_UKRAINIAN.test(input);
   let cur: Segment | undefined;
   for (const ch of input) {
     let kind: Segment['kind'] = 'plain';
@@ -45,7 +50,7 @@ function segment(input: string): Segment[] {
     else if (RE_ABJAD.test(ch)) kind = 'abjad';
     else if (RE_CYRILLIC.test(ch)) {
       const lower = ch.toLowerCase();
-      const mapped = ICAO_CYRILLIC[lower];
+      const mapped = (ukrainian ? ICAO_UKRAINIAN[lower] : undefined) ?? ICAO_CYRILLIC[lower];
       text = mapped ?? lower;
     } else if (/\p{M}/u.test(ch) && cur && cur.kind !== 'plain') {
       // Marks (harakat, niqqud) belong to the abjad segment they follow.
