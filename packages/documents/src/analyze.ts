@@ -11,7 +11,7 @@ import { locateMrz, scaleBand } from './mrz/locate.ts';
 import { readMrzBand, type MrzRead } from './mrz/read.ts';
 import type { CheckName, CheckResult } from './mrz/spec.ts';
 import { OcrPool } from './ocr.ts';
-import { assessQuality, type QualityReport, type QualityThresholds } from './quality.ts';
+import { assessQuality, chromaCrop, type QualityReport, type QualityThresholds } from './quality.ts';
 import { documentKey, documentTypeFromCode, evaluateRules, type DocumentType, type RuleOptions, type RuleResult } from './rules.ts';
 import { crossCheck, readVisualZone, type CrossCheck, type VisualZone, type VizField } from './viz.ts';
 
@@ -123,6 +123,8 @@ export interface DocumentResult {
 
 interface Side {
   name: 'front' | 'back';
+  /** The upload as received: forensics need its own compression history. */
+  original: Buffer;
   intake: IntakeResult;
   rgb: Rgb;
   gray: Gray;
@@ -139,6 +141,8 @@ export interface EngineOptions {
   mrzWorkers?: number;
   /** Tesseract workers for visual-zone text (LSTM engine). Default 1. */
   textWorkers?: number;
+  /** Shrink sharp's process-wide operation cache to 16 MB (default true). */
+  limitImageCache?: boolean;
 }
 
 /**
@@ -152,6 +156,9 @@ export class DocumentEngine {
   constructor(opts: EngineOptions = {}) {
     this.mrzPool = new OcrPool('mrz', opts.mrzWorkers ?? 1);
     this.textPool = new OcrPool('text', opts.textWorkers ?? 1);
+    // libvips caches decoded operations (50 MB by default); every document here is new, so the cache
+    // only holds memory. This is process-wide: a host that wants another setting can set it after.
+    if (opts.limitImageCache !== false) sharp.cache({ memory: 16, files: 0, items: 32 });
   }
 
   /** Starts one worker of each kind and renders the glyph references, so the first document is not slow. */
@@ -180,21 +187,23 @@ export class DocumentEngine {
     for (const [name, buf] of [['front', input.front], ['back', input.back]] as const) {
       if (!buf) continue;
       const accepted = await time('intake', () => intake(buf, options.limits));
-      const side = await time('decode', () => decodeSide(name, accepted));
+      const side = await time('decode', () => decodeSide(name, buf, accepted));
       side.mrz = await time('mrz', () => this.readMrz(side));
       sides.push(side);
     }
     const mrzSide = sides.find((s) => s.mrz?.valid) ?? sides.find((s) => s.mrz);
     const mrz = mrzSide?.mrz ?? null;
-    // Barcodes matter where there is no MRZ: driving licences and the backs of many ID cards.
-    for (const s of sides) {
-      if (!s.mrz) s.barcode = (await time('barcode', () => readDocumentBarcodes(s.intake.image)))[0] ?? null;
+    // Barcodes are read when no side has a valid MRZ: driving licences, and cards whose MRZ failed.
+    if (!sides.some((s) => s.mrz?.valid)) {
+      for (const s of sides) if (!s.mrz) s.barcode = (await time('barcode', () => readDocumentBarcodes(s.intake.image)))[0] ?? null;
     }
     for (const s of sides) s.quad = locateOutline(s);
     const quality = await time('quality', async () => {
       const q: { front: QualityReport; back?: QualityReport } = { front: undefined as unknown as QualityReport };
       for (const s of sides) {
-        q[s.name] = assessQuality({ rgb: s.rgb, gray: s.gray, fullGray: s.full, scale: s.scale, quad: s.quad, mrzCharHeight: s.mrz ? s.mrz.charHeight : null }, options.quality);
+        const c = s.quad.corners.reduce((a, p) => ({ x: a.x + p.x / 4 / s.scale, y: a.y + p.y / 4 / s.scale }), { x: 0, y: 0 });
+        const chroma = await centreCrop(s.intake.image, s.full, c);
+        q[s.name] = assessQuality({ rgb: s.rgb, gray: s.gray, fullGray: s.full, chroma, scale: s.scale, quad: s.quad, mrzCharHeight: s.mrz ? s.mrz.charHeight : null }, options.quality);
       }
       return q;
     });
@@ -285,7 +294,7 @@ export class DocumentEngine {
       await time('forensics', async () => {
         for (const s of sides) {
           const found = [...exifFindings(s.intake.original.exif), ...recompressionFindings(s.intake.original.jpegQuality)];
-          if (s.intake.mime === 'image/jpeg') found.push(...elaFindings(await errorLevelAnalysis(s.intake.image)));
+          if (s.intake.original.mime === 'image/jpeg') found.push(...elaFindings(await errorLevelAnalysis(s.original)));
           for (const f of found) signals.push({ code: f.code, severity: f.severity, side: s.name, message: f.message, evidence: f.evidence });
         }
       });
@@ -341,10 +350,11 @@ export class DocumentEngine {
   }
 }
 
-async function decodeSide(name: 'front' | 'back', accepted: IntakeResult): Promise<Side> {
+async function decodeSide(name: 'front' | 'back', original: Buffer, accepted: IntakeResult): Promise<Side> {
   const [rgb, full] = await Promise.all([toRgb(accepted.image, WORK_SIDE), toGray(accepted.image, FULL_SIDE)]);
   return {
     name,
+    original,
     intake: accepted,
     rgb,
     gray: rgbToGray(rgb),
@@ -354,6 +364,19 @@ async function decodeSide(name: 'front' | 'back', accepted: IntakeResult): Promi
     quad: { corners: [], source: 'frame', angle: 0 },
     barcode: null,
   };
+}
+
+/** Full-resolution chroma around a point (in `full` coordinates), for the screen-photo check. */
+async function centreCrop(image: Buffer, full: Gray, c: { x: number; y: number }): Promise<Gray | null> {
+  const N = 256;
+  const meta = await sharp(image).metadata();
+  const k = (meta.width ?? full.width) / full.width;
+  if ((meta.width ?? 0) < N || (meta.height ?? 0) < N) return null;
+  const left = Math.max(0, Math.min((meta.width ?? 0) - N, Math.round(c.x * k - N / 2)));
+  const top = Math.max(0, Math.min((meta.height ?? 0) - N, Math.round(c.y * k - N / 2)));
+  const { data, info } = await sharp(image).extract({ left, top, width: N, height: N }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) return null;
+  return chromaCrop({ data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: N, height: N }, { x: N / 2, y: N / 2 }, N);
 }
 
 /** The document outline: from the MRZ geometry, confirmed or refined by the edges when they agree. */
@@ -430,7 +453,8 @@ async function cropPortrait(s: Side, format: string): Promise<Buffer | null> {
   const outH = Math.round(Math.min(480, hPx / s.scale));
   const outW = Math.round((outH * wPx) / hPx);
   if (outW < 16 || outH < 16) return null;
-  const full = await toRgb(s.intake.image, Math.max(s.intake.width, s.intake.height) > FULL_SIDE ? FULL_SIDE : undefined);
+  // Twice the working resolution is plenty for a 480 px portrait and bounds memory on large photos.
+  const full = await toRgb(s.intake.image, 2 * WORK_SIDE);
   const k = full.width / s.rgb.width;
   const u = { x: ((tr.x - tl.x) * (x1 - x0) * k) / outW, y: ((tr.y - tl.y) * (x1 - x0) * k) / outW };
   const v = { x: ((bl.x - tl.x) * (y1 - y0) * k) / outH, y: ((bl.y - tl.y) * (y1 - y0) * k) / outH };

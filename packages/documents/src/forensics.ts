@@ -45,10 +45,12 @@ export interface ElaResult {
  * a different compression history and stands out as a compact region of outlying blocks. Busy blocks
  * change more in any photo, so the error is compared with blocks of similar texture.
  */
-export async function errorLevelAnalysis(jpeg: Buffer, quality = 90): Promise<ElaResult> {
-  const maxSide = 1600;
-  const base = sharp(jpeg, { failOn: 'none' }).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).grayscale();
-  const { data: a, info } = await base.clone().raw().toBuffer({ resolveWithObject: true });
+export async function errorLevelAnalysis(jpeg: Buffer, quality = 90): Promise<ElaResult | null> {
+  const meta = await sharp(jpeg).metadata();
+  // Large photos cost too much memory and time for what the heuristic can tell.
+  if ((meta.width ?? 0) * (meta.height ?? 0) > 16_000_000) return null;
+  // No resampling: it would move content off the 8×8 grid the compression history is written on.
+  const { data: a, info } = await sharp(jpeg, { failOn: 'none' }).grayscale().raw().toBuffer({ resolveWithObject: true });
   const resaved = await sharp(a, { raw: { width: info.width, height: info.height, channels: 1 } }).jpeg({ quality }).toBuffer();
   const { data: b } = await sharp(resaved).raw().toBuffer({ resolveWithObject: true });
   const w = info.width;
@@ -84,7 +86,8 @@ export async function errorLevelAnalysis(jpeg: Buffer, quality = 90): Promise<El
     if (!idx.length) continue;
     const es = idx.map((i) => err[i]).sort((x, y) => x - y);
     const med = es[es.length >> 1];
-    const mad = es.map((x) => Math.abs(x - med)).sort((x, y) => x - y)[es.length >> 1] * 1.4826 + 0.05;
+    // The floor keeps near-flat blocks (error ~0) from turning rounding noise into huge scores.
+    const mad = es.map((x) => Math.abs(x - med)).sort((x, y) => x - y)[es.length >> 1] * 1.4826 + 0.5;
     for (const i of idx) {
       expected[i] = med;
       spread[i] = mad;
@@ -107,8 +110,8 @@ export async function errorLevelAnalysis(jpeg: Buffer, quality = 90): Promise<El
   return { maxRegionZ: Math.round(maxRegionZ * 10) / 10, anomalousBlocksPct: Math.round((10000 * anomalous) / Math.max(1, bw * bh)) / 100, resaveQuality: quality };
 }
 
-export function elaFindings(ela: ElaResult): ForensicFinding[] {
-  if (ela.maxRegionZ < 6 || ela.anomalousBlocksPct < 0.3) return [];
+export function elaFindings(ela: ElaResult | null): ForensicFinding[] {
+  if (!ela || ela.maxRegionZ < 6 || ela.anomalousBlocksPct < 0.3) return [];
   return [
     {
       code: 'ela_anomaly',

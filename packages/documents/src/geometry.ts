@@ -68,14 +68,18 @@ export function quadFromEdges(img: Rgb): DocumentQuad | null {
   mean[0] /= n;
   mean[1] /= n;
   mean[2] /= n;
-  const dists = samples.map((s) => Math.hypot(s[0] - mean[0], s[1] - mean[1], s[2] - mean[2])).sort((a, b) => a - b);
+  const dists = samples.map((s) => Math.sqrt((s[0] - mean[0]) ** 2 + (s[1] - mean[1]) ** 2 + (s[2] - mean[2]) ** 2)).sort((a, b) => a - b);
   const spread = dists[Math.floor(dists.length * 0.9)] ?? 0;
   // A busy border (the document itself, or clutter) gives no usable background model.
   if (spread > 45) return null;
   const thr = Math.max(30, spread * 2.2);
   const mask = new Uint8Array(w * h);
+  const thr2 = thr * thr;
   for (let i = 0, p = 0; i < mask.length; i++, p += 3) {
-    if (Math.hypot(data[p] - mean[0], data[p + 1] - mean[1], data[p + 2] - mean[2]) > thr) mask[i] = 1;
+    const dr = data[p] - mean[0];
+    const dg = data[p + 1] - mean[1];
+    const db = data[p + 2] - mean[2];
+    if (dr * dr + dg * dg + db * db > thr2) mask[i] = 1;
   }
   const comps = components(mask, w, h);
   let best = comps[0];

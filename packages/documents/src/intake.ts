@@ -171,7 +171,8 @@ export async function intake(buffer: Buffer, limits: IntakeLimits = {}): Promise
 
   let meta: Metadata;
   try {
-    meta = await sharp(buffer, { limitInputPixels: maxPixels, failOn: 'error' }).metadata();
+    // Header only: the pixel limit is applied below with a clear code, before anything is decoded.
+    meta = await sharp(buffer, { limitInputPixels: false, failOn: 'error' }).metadata();
   } catch (err) {
     throw new EngineError('corrupt_image', 'the image header cannot be read', { cause: err });
   }

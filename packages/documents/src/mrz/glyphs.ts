@@ -109,28 +109,30 @@ export function inkCentre(img: Gray, cx: number, cy: number, capH: number, pitch
 function blurGray(g: Gray, sigma: number): Gray {
   if (sigma <= 0) return g;
   const r = Math.ceil(sigma * 2.5);
-  const k: number[] = [];
+  const k = new Float32Array(2 * r + 1);
   let ks = 0;
-  for (let i = -r; i <= r; i++) {
-    const v = Math.exp((-i * i) / (2 * sigma * sigma));
-    k.push(v);
-    ks += v;
-  }
+  for (let i = -r; i <= r; i++) ks += k[i + r] = Math.exp((-i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i] /= ks;
   const { width: w, height: h } = g;
-  const tmp = new Float32Array(w * h);
+  // Pad by the radius with paper white so the inner loops need no bounds checks.
+  const pw = w + 2 * r;
+  const padded = new Float32Array(pw * h).fill(255);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) padded[y * pw + x + r] = g.data[y * w + x];
+  const tmp = new Float32Array(w * (h + 2 * r)).fill(255);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let a = 0;
-      for (let i = -r; i <= r; i++) a += g.data[y * w + Math.min(w - 1, Math.max(0, x + i))] * k[i + r];
-      tmp[y * w + x] = a / ks;
+      const o = y * pw + x;
+      for (let i = 0; i < k.length; i++) a += padded[o + i] * k[i];
+      tmp[(y + r) * w + x] = a;
     }
   }
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let a = 0;
-      for (let i = -r; i <= r; i++) a += tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x] * k[i + r];
-      out[y * w + x] = a / ks;
+      for (let i = 0; i < k.length; i++) a += tmp[(y + i) * w + x] * k[i];
+      out[y * w + x] = a;
     }
   }
   return { data: out, width: w, height: h };
