@@ -93,7 +93,7 @@ export async function selfieWithDocumentScene(photo: string, doc: Buffer, size: 
   return sharp(face).composite([{ input: card, left: Math.round((size.width - w) / 2), top: size.height - ch - Math.round(size.height * 0.04) }]).png().toBuffer();
 }
 
-export type Scenes = { documentFront: string; documentBack: string; face: string; liveness: string; selfieWithDocument: string; person: { surname: string; givenNames: string } };
+export type Scenes = { documentFront: string; documentBack: string; face: string; liveness: string; selfieWithDocument: string; issuingState: string };
 
 /** Renders a specimen ID card (TD1, front and back) with the test face as its portrait and builds every scene. */
 export async function buildScenes(dir: string, size: Size, seed = 7): Promise<Scenes> {
@@ -107,7 +107,7 @@ export async function buildScenes(dir: string, size: Size, seed = 7): Promise<Sc
     face: out('face'),
     liveness: out('liveness'),
     selfieWithDocument: out('selfie-with-document'),
-    person: set.truth.printed,
+    issuingState: set.truth.person.issuingState,
   };
   await writeY4m(s.documentFront, [{ image: await documentScene(set.front, size), repeat: 10 }], size);
   await writeY4m(s.documentBack, [{ image: await documentScene(set.back!, size), repeat: 10 }], size);

@@ -32,9 +32,9 @@ export function overlayRect(overlay: Overlay, view: { width: number; height: num
     // Oval for the face: centred a little above the middle, where a held phone puts the face; higher
     // and smaller when the document must fit below it.
     const withDoc = overlay === 'face-document';
-    const w = view.width * (withDoc ? 0.44 : 0.62);
-    const h = Math.min(view.height * (withDoc ? 0.46 : 0.7), w * 1.32);
-    const cy = view.height * (withDoc ? 0.3 : 0.45);
+    const w = view.width * (withDoc ? 0.4 : 0.62);
+    const h = Math.min(view.height * (withDoc ? 0.4 : 0.7), w * 1.32);
+    const cy = view.height * (withDoc ? 0.26 : 0.45);
     return { x: (view.width - w) / 2, y: cy - h / 2, width: w, height: h };
   }
   let w = view.width * 0.88;
@@ -48,9 +48,9 @@ export function overlayRect(overlay: Overlay, view: { width: number; height: num
 
 /** Where the held document goes in the selfie-with-document guide: below the face, above the shutter. */
 export function heldDocumentRect(view: { width: number; height: number }): Rect {
-  const h = view.height * 0.26;
+  const h = view.height * 0.25;
   const w = Math.min(view.width * 0.7, h * DOC_RATIO['card-landscape']);
-  return { x: (view.width - w) / 2, y: view.height * 0.56, width: w, height: w / DOC_RATIO['card-landscape'] };
+  return { x: (view.width - w) / 2, y: view.height * 0.5, width: w, height: w / DOC_RATIO['card-landscape'] };
 }
 
 const ANALYSIS_WIDTH = 320;
@@ -191,7 +191,7 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
           const frame = { width: video.videoWidth, height: video.videoHeight };
           const faces = result.face.map((f) => faceMetrics(f.mesh as number[][], frame)).filter((m): m is NonNullable<typeof m> => m !== null);
           const p = overlay === 'face-document'
-            ? placement(faces.sort((a, b) => b.width - a.width).slice(0, 1), { cx: 0.5, cy: 0.3, minWidth: 0.16 })
+            ? placement(faces.sort((a, b) => b.width - a.width).slice(0, 1), { cx: 0.5, cy: 0.26, minWidth: 0.16 })
             : placement(faces);
           setHint(faceHints[p]);
           setGood(p === 'ok');

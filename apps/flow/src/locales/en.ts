@@ -35,7 +35,7 @@ const en = {
   swd: { title: 'Selfie with your document', lead: 'Hold your document next to your face. Both your face and the document must be clearly visible.' },
   liveness: {
     title: 'Liveness check', lead: 'Follow the instructions on screen. This shows that you are a real person, present now.', start: 'Start',
-    loadingModel: 'Preparing the camera check…', done: 'Done', notConfirmed: 'Moving on', sending: 'Sending…',
+    tipLight: 'Face a light source; remove glasses, hats and masks', tipOval: 'Keep your face inside the oval', tipFollow: 'Do each movement when asked: the check moves on by itself', loadingModel: 'Preparing the camera check…', done: 'Done', notConfirmed: 'Moving on', sending: 'Sending…',
     actions: {
       turn_left: 'Turn your head to the left', turn_right: 'Turn your head to the right', look_up: 'Look up', look_down: 'Look down',
       blink: 'Blink your eyes', smile: 'Smile', open_mouth: 'Open your mouth', nod: 'Nod your head', look_straight: 'Look straight at the camera',

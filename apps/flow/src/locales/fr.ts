@@ -37,7 +37,7 @@ const fr: Messages = {
   swd: { title: 'Selfie avec votre document', lead: 'Tenez votre document à côté de votre visage. Votre visage et le document doivent être bien visibles.' },
   liveness: {
     title: 'Contrôle du vivant', lead: "Suivez les instructions à l'écran. Cela montre que vous êtes une vraie personne, présente maintenant.", start: 'Commencer',
-    loadingModel: 'Préparation du contrôle…', done: 'Fait', notConfirmed: 'On continue', sending: 'Envoi…',
+    tipLight: 'Placez-vous face à la lumière ; retirez lunettes, chapeau et masque', tipOval: "Gardez votre visage dans l'ovale", tipFollow: 'Faites chaque mouvement demandé : le contrôle avance tout seul', loadingModel: 'Préparation du contrôle…', done: 'Fait', notConfirmed: 'On continue', sending: 'Envoi…',
     actions: {
       turn_left: 'Tournez la tête à gauche', turn_right: 'Tournez la tête à droite', look_up: 'Regardez vers le haut', look_down: 'Regardez vers le bas',
       blink: 'Clignez des yeux', smile: 'Souriez', open_mouth: 'Ouvrez la bouche', nod: 'Hochez la tête', look_straight: "Regardez droit vers l'objectif",

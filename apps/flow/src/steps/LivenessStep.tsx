@@ -13,13 +13,13 @@ type Challenge = LivenessChallenge & { clockOffset: number };
 type Phase =
   | { kind: 'intro' }
   | { kind: 'run'; challenge: Challenge }
-  | { kind: 'send'; challenge: Challenge; frames: Frame[]; error: string | null }
+  | { kind: 'send'; challenge: Challenge; frames: Frame[]; error: string | null; resend?: boolean }
   | { kind: 'failure'; reason: CameraFailure };
 
 /** How long we wait for one action before moving on (the server allows 10 s); it judges the frames either way. */
 const ACTION_TIMEOUT_MS = 7000;
-/** The server takes at most 12 frames per attempt. */
-const MAX_FRAMES = 12;
+/** The liveness route takes up to 12 frames, but the server's multipart limit is 10 files per request. */
+const MAX_FRAMES = 10;
 const NEUTRAL_FRAMES = 2;
 const KNOWN_ACTIONS = ['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth', 'nod', 'look_straight'];
 
@@ -50,14 +50,16 @@ export default function LivenessStep() {
   }
 
   async function send(challenge: Challenge, frames: Frame[]) {
-    setPhase({ kind: 'send', challenge, frames, error: null });
+    setPhase({ kind: 'send', challenge, frames, error: null, resend: true });
     try {
       await api.livenessFrames(step.id, challenge.nonce, frames);
       done();
     } catch (e) {
       if (isFatal(e)) return fatal(e);
       if (e instanceof ApiError && e.code === 'step_already_passed') return done();
-      setPhase({ kind: 'send', challenge, frames, error: errorMessage(t, e) });
+      // A failed connection resends the same frames; frames the server refused need a new challenge.
+      const resend = e instanceof ApiError && (e.code === 'network_error' || e.status >= 500);
+      setPhase({ kind: 'send', challenge, frames, resend, error: resend ? t('errors.uploadFailed') : errorMessage(t, e) });
     }
   }
 
@@ -66,7 +68,11 @@ export default function LivenessStep() {
     return (
       <Screen title={title} lead={t('liveness.lead')}
         footer={<button type="button" className="btn btn--primary" onClick={start} disabled={busy} aria-busy={busy}>{t('liveness.start')}</button>}>
-        <div className="illustration" aria-hidden="true"><Icon name="face" size={72} /></div>
+        <ul className="needs">
+          <li><span className="needs__icon"><Icon name="face" /></span>{t('liveness.tipLight')}</li>
+          <li><span className="needs__icon"><Icon name="camera" /></span>{t('liveness.tipOval')}</li>
+          <li><span className="needs__icon"><Icon name="check" /></span>{t('liveness.tipFollow')}</li>
+        </ul>
         {error && <Alert>{error}</Alert>}
       </Screen>
     );
@@ -77,8 +83,8 @@ export default function LivenessStep() {
   if (phase.kind === 'send') {
     return (
       <Screen title={title}
-        footer={phase.error && <button type="button" className="btn btn--primary" onClick={() => send(phase.challenge, phase.frames)}>{t('common.retry')}</button>}>
-        {phase.error ? <Alert>{t('errors.uploadFailed')}</Alert> : <Spinner label={t('liveness.sending')} />}
+        footer={phase.error && <button type="button" className="btn btn--primary" onClick={() => (phase.resend ? send(phase.challenge, phase.frames) : setPhase({ kind: 'intro' }))}>{t('common.retry')}</button>}>
+        {phase.error ? <Alert>{phase.error}</Alert> : <Spinner label={t('liveness.sending')} />}
       </Screen>
     );
   }

@@ -64,7 +64,7 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
           <label className="field">
             <span className="field__label">{t(channel === 'email' ? 'otp.emailLabel' : 'otp.phoneLabel')}</span>
             <input type={channel === 'email' ? 'email' : 'tel'} inputMode={channel === 'email' ? 'email' : 'tel'} autoComplete={channel === 'email' ? 'email' : 'tel'}
-              value={value} onChange={(e) => setValue(e.target.value)} required placeholder={channel === 'phone' ? '+44 7700 900123' : 'name@example.com'} />
+              value={value} onChange={(e) => setValue(e.target.value)} required placeholder={channel === 'phone' ? '+44 7911 123456' : 'name@example.com'} />
           </label>
           {error && <Alert>{error}</Alert>}
         </Screen>
