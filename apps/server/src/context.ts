@@ -34,6 +34,7 @@ import { amlServiceFactory } from './modules/aml/aml-service.ts';
 import { amlProcessor } from './modules/aml/aml-processor.ts';
 import { amlMonitorJob } from './jobs/aml.ts';
 import { faceStoreFactory } from './modules/biometrics/face-store.ts';
+import { documentProcessor } from './modules/documents/document-processor.ts';
 import { faceListServiceFactory } from './modules/biometrics/face-list-service.ts';
 import { faceChecksFactory, faceMatchProcessor, livenessProcessor, selfieProcessor, selfieWithDocumentProcessor } from './modules/biometrics/face-processors.ts';
 
@@ -90,6 +91,7 @@ export async function createContext(config: Config, opts: { database?: Database;
   steps.registerProcessor('liveness', livenessProcessor({ check: faceCheck, faces }));
   steps.registerProcessor('selfie_with_document', selfieWithDocumentProcessor({ check: faceCheck, faces }));
   steps.registerProcessor('face_match', faceMatchProcessor({ faces }));
+  steps.registerProcessor('document', documentProcessor({ db, crypto }));
   steps.onFinish(async (tx, a, sub, r) => {
     for (const f of r.faces ?? []) await faces.save(tx, { orgId: a.orgId, mode: a.mode, applicantId: a.id, submissionId: sub.id, source: f.source, embedding: f.embedding, quality: f.quality ?? null });
   });

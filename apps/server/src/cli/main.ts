@@ -4,6 +4,8 @@ import { createContext } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
 import { runServer, type RunMode } from '../server.ts';
 import { SYSTEM_ACTOR } from '../modules/audit/audit-service.ts';
+import { faceCommand } from '@tessera/faces';
+import { docCommand } from '@tessera/documents';
 
 const program = new Command('tessera').description('Tessera: self-hosted identity verification and AML screening').showHelpAfterError();
 
@@ -275,6 +277,10 @@ program
       if ('error' in r) process.exitCode = 1;
     });
   });
+
+// The engines' own commands, mounted as `tessera face …` and `tessera doc …` (no database needed).
+program.addCommand(faceCommand());
+program.addCommand(docCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);

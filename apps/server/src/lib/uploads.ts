@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { intake, type IntakeResult } from '../../../../packages/documents/src/intake.ts'; // SWITCH to @tessera/documents once its index exports intake
+import { intake, type IntakeResult } from '@tessera/documents';
 import { AppError, badRequest } from './errors.ts';
 
 export type Upload = { field: string; image: Buffer; mime: string; width: number; height: number; original: IntakeResult['original'] };

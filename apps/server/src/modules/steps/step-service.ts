@@ -439,7 +439,7 @@ export function stepServiceFactory(deps: {
       const terms = indexTerms(crypto, { names, documentNumbers: d.fields.documentNumber ? [d.fields.documentNumber] : [] });
       await tx
         .updateTable('applicants')
-        .set({ searchIndex: [...new Set([...a.searchIndex, ...terms])], country: r.country ?? a.country ?? d.issuingState })
+        .set({ searchIndex: [...new Set([...a.searchIndex, ...terms])], country: r.country ?? a.country })
         .where('id', '=', a.id)
         .execute();
     }
