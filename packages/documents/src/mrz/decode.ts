@@ -45,6 +45,12 @@ const MAX_CHANGES = 2;
 /** Score gap under which two readings of a slot count as tied. */
 const NEAR_TIE = 0.06;
 const DIGIT_PRIOR = 0.03;
+/**
+ * Largest score a substitution may give up. Check digits choose between readings the glyphs leave
+ * open; they must never overrule a clearly printed character, or a genuinely wrong check digit
+ * (a forged or mistyped MRZ) would be "repaired" into a valid one.
+ */
+const MAX_SUBSTITUTION_COST = 0.105;
 
 /**
  * Chooses the MRZ text that best fits the per-slot scores under the format's rules: character
@@ -76,7 +82,10 @@ export function decodeMrz(format: MrzFormat, slots: SlotScores[][]): { lines: st
       line.push(top[0]);
       alts.set(
         `${li}:${p}`,
-        ok.slice(1, 1 + MAX_ALTS_PER_SLOT).map(([ch, s]) => ({ line: li, position: p, ch, cost: top[1] - s })),
+        ok
+          .slice(1, 1 + MAX_ALTS_PER_SLOT)
+          .map(([ch, s]) => ({ line: li, position: p, ch, cost: top[1] - s }))
+          .filter((a) => a.cost <= MAX_SUBSTITUTION_COST),
       );
     }
     best.push(line);
