@@ -276,8 +276,8 @@ export class ScreeningIndex {
   }
 
   /** Vocabulary tokens similar to `token`, with their similarity. */
-  private expand(token: string, abjad: boolean): Expansion {
-    const key = abjad ? `${token}\u0001a` : token;
+  private expand(token: string, abjad: boolean, split = true): Expansion {
+    const key = `${token}\u0001${abjad ? 'a' : ''}${split ? 's' : ''}`;
     const cached = this.expansionCache.get(key);
     if (cached) return cached;
     const found = new Map<number, number>();
@@ -299,15 +299,22 @@ export class ScreeningIndex {
     }
     const sk = skeleton(token);
     if (sk.length >= 2) for (const id of this.skeletonKeys.get(sk) ?? []) consider(id);
-    // A word that is two listed words run together ("Ramimakhlouf").
-    if (token.length >= 7) {
+    // A word that is two listed words run together ("Ramimakhlouf", "Elhassan"). Both parts must be
+    // real words of 3+ letters; a leading particle ("el", "al") only points at the rest.
+    if (split && token.length >= 6) {
+      const particles = shippedData().particles;
       for (let p = 2; p <= token.length - 3; p++) {
-        const left = this.vocab.get(token.slice(0, p));
+        const leftText = token.slice(0, p);
         const right = this.vocab.get(token.slice(p));
-        if (left !== undefined && right !== undefined) {
-          if (!found.has(left)) found.set(left, 0.9);
-          if (!found.has(right)) found.set(right, 0.9);
+        if (right === undefined) continue;
+        if (p < 3) {
+          if (particles.has(leftText) && !found.has(right)) found.set(right, 0.9);
+          continue;
         }
+        const left = this.vocab.get(leftText);
+        if (left === undefined) continue;
+        if (!found.has(left)) found.set(left, 0.9);
+        if (!found.has(right)) found.set(right, 0.9);
       }
     }
     const out: Expansion = [...found.entries()];
@@ -394,7 +401,9 @@ export class ScreeningIndex {
     }
     for (const w of work) {
       const ts = ++this.stamp;
-      for (const [id, s] of this.expand(w.token, w.abjad)) {
+      // Joined and compact forms look for names written as one word; splitting them again would
+      // only re-find the single words, counted already.
+      for (const [id, s] of this.expand(w.token, w.abjad, w.covers === 1)) {
         const a = agreement(s);
         if (a <= 0) continue;
         const contrib = w.weight * a;
@@ -435,7 +444,8 @@ export class ScreeningIndex {
       const spare = Math.max(0, this.nameWords[nameId] - matchedN);
       const conflicts = Math.min(unmatchedN, spare);
       const den = matchedW + avgW * (conflicts * (1 + NAME_WEIGHTS.conflict) + (unmatchedN - conflicts) * NAME_WEIGHTS.missingInCandidate + (spare - conflicts) * NAME_WEIGHTS.missingInQuery);
-      const estimate = den > 0 ? this.acc[nameId] / den : 0;
+      // Joined and compact forms re-count words already matched one by one: cap at a full match.
+      const estimate = den > 0 ? Math.min(this.acc[nameId], matchedW) / den : 0;
       if (estimate < minEstimate) continue;
       this.lastContribution[nameId] = estimate;
       live.push(nameId);
