@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { buildScenes, LAPTOP, PHONE, useScene, type Scenes, type Size } from './fake-camera.ts';
-import { startHarness, tesseraApi, type Harness } from './harness.ts';
+import { freePort, startHarness, tesseraApi, type Harness } from './harness.ts';
 
 /**
  * The whole applicant flow in Debian's chromium with a fake camera that plays specimen documents and
@@ -149,8 +150,11 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   await expect(page.getByRole('heading', { name: 'Liveness check' })).toBeVisible({ timeout: 30_000 });
   await shot('liveness-intro');
   await page.getByRole('button', { name: 'Start' }).click();
-  await expect(page.locator('.liveness__prompt')).toContainText('Smile', { timeout: 30_000 });
+  const prompt = page.locator('.liveness__prompt');
+  await expect(prompt).toContainText('Smile', { timeout: 30_000 });
   await shot('liveness-action');
+  // The browser's face model sees the smile in the video (the server judges the frames on its own).
+  await expect(prompt).toContainText('Done', { timeout: 15_000 });
   useScene(CAMERA, scene.selfieWithDocument);
 
   await expect(page.getByRole('heading', { name: 'Selfie with your document' })).toBeVisible({ timeout: 60_000 });
@@ -256,5 +260,55 @@ test.describe('camera denied', () => {
     await page.screenshot({ path: 'test-results/screenshots/flow-error-upload-failed.png' });
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByTestId('thank-you')).toBeVisible({ timeout: 30_000 });
+  });
+});
+
+test.describe('web SDK', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('the example page embeds the flow, gets every callback, and restart() resumes', async ({ page }) => {
+    test.setTimeout(180_000);
+    const api = tesseraApi(h);
+    const flow = await api.createFlow('E2E SDK', [{ id: 'intro', type: 'intro' }, { id: 'selfie', type: 'selfie' }, { id: 'thank-you', type: 'thank_you' }]);
+    const port = await freePort();
+    const example = spawn(process.execPath, ['examples/sdk/server.mjs'], {
+      env: { ...process.env, TESSERA_URL: h.url, TESSERA_API_KEY: h.apiKey, TESSERA_FLOW_ID: flow.id, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        example.stdout!.on('data', (d: Buffer) => d.toString().includes('SDK example on') && resolve());
+        example.once('exit', (c) => reject(new Error(`example server exited with ${c}`)));
+      });
+      useScene(CAMERA, scenes.laptop.face);
+      // Another origin than Tessera's (localhost vs 127.0.0.1): a real cross-origin embed.
+      await page.goto(`http://localhost:${port}/`);
+      const frame = page.frameLocator('iframe[title="Identity verification"]');
+      const events = page.locator('#events li');
+      await expect(frame.getByRole('heading', { name: 'Verify your identity' })).toBeVisible({ timeout: 30_000 });
+      await expect(events.filter({ hasText: 'onLoad' })).toHaveCount(1);
+      await page.screenshot({ path: 'test-results/screenshots/flow-sdk-01-embedded.png' });
+
+      await frame.getByRole('button', { name: 'Start verification' }).click();
+      await expect(events.filter({ hasText: 'onStart' })).toHaveCount(1);
+      await expect(events.filter({ hasText: 'onPassStep · intro' })).toHaveCount(1);
+      const payload = JSON.parse((await events.filter({ hasText: 'onPassStep · intro' }).locator('span').textContent())!);
+      expect(payload).toMatchObject({ transactionId: expect.stringMatching(/^ses_/), flowId: flow.id, externalUserId: expect.stringMatching(/^demo-/), mode: 'test', stepType: 'intro' });
+      expect(payload).toHaveProperty('appKey');
+
+      // restart(): the same session, resumed at the first unfinished step (not the intro again).
+      await page.getByRole('button', { name: 'restart()' }).click();
+      await expect(events.filter({ hasText: 'onRestart' })).toHaveCount(1, { timeout: 30_000 });
+      await expect(frame.getByRole('heading', { name: 'Take a selfie' })).toBeVisible({ timeout: 30_000 });
+      await expect(frame.getByRole('button', { name: 'Use this photo' })).toBeEnabled({ timeout: 30_000 });
+      await page.screenshot({ path: 'test-results/screenshots/flow-sdk-02-selfie.png' });
+      await frame.getByRole('button', { name: 'Use this photo' }).click();
+      await expect(events.filter({ hasText: 'onComplete' })).toHaveCount(1, { timeout: 30_000 });
+      await expect(events.filter({ hasText: 'onPassStep · selfie' })).toHaveCount(1);
+      await expect(events.filter({ hasText: 'onError' })).toHaveCount(0);
+      await page.screenshot({ path: 'test-results/screenshots/flow-sdk-03-complete.png' });
+    } finally {
+      example.kill();
+    }
   });
 });

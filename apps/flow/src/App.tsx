@@ -50,7 +50,8 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
   const sessionRef = useRef<FlowSession | null>(null);
   const fatal = useCallback(
     (e: unknown) => {
-      const code = e instanceof ApiError ? e.code : 'generic';
+      // Any other refusal of the token reads as "this link does not work (any more)".
+      const code = e instanceof ApiError ? (e.status === 401 && e.code !== 'session_expired' ? 'invalid_token' : e.code) : 'generic';
       const s = sessionRef.current;
       if (s) bridge.post('error', payload(s, undefined, { code, message: e instanceof Error ? e.message : String(e) }));
       setState({ kind: 'fatal', code });

@@ -291,3 +291,16 @@ export function UploadButton({ onFile, label, primary }: { onFile: (f: File) => 
     </>
   );
 }
+
+/** Shown instead of the viewfinder when the camera is refused or missing: what happened and what to do. */
+export function CameraFallback({ reason, canUpload, onFile, onRetry }: { reason: CameraFailure; canUpload: boolean; onFile: (f: File) => void; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="fallback">
+      <span className="notice__icon notice__icon--warn"><Icon name="camera" size={30} /></span>
+      <p role="alert">{t(reason === 'denied' ? (canUpload ? 'camera.denied' : 'camera.deniedNoUpload') : 'camera.unavailable')}</p>
+      {canUpload && <UploadButton onFile={onFile} primary label={t('camera.uploadPhoto')} />}
+      {reason === 'denied' && <button type="button" className="btn btn--link" onClick={onRetry}>{t('camera.retry')}</button>}
+    </div>
+  );
+}

@@ -51,12 +51,12 @@ const en = {
   done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', returnNow: 'Return now' },
   camera: {
     denied: 'Camera access was denied. You can allow it in your browser settings, or upload a photo instead.',
-    unavailable: 'No camera is available on this device. Upload a photo instead.', deniedNoUpload: 'Camera access was denied. Allow it in your browser settings, then reload this page.', starting: 'Starting camera…', switch: 'Switch camera',
+    unavailable: 'No camera is available on this device. Upload a photo instead.', deniedNoUpload: 'Camera access was denied. Allow it in your browser settings, then reload this page.', starting: 'Starting camera…', switch: 'Switch camera', uploadPhoto: 'Upload a photo', retry: 'Try the camera again',
   },
   errors: {
     title: 'Something went wrong', uploadFailed: 'The upload failed. Your photo is kept — try again.', network: 'The connection failed. Check your internet and try again.',
     session_expired: 'This verification link has expired. Please ask for a new link.', handoff_invalid: 'This link to continue on your phone is invalid, expired or already used. Create a new one on your computer.',
-    unauthorized: 'This verification link is not valid. Please ask for a new link.',
+    invalid_token: 'This verification link is not valid or has expired. Please ask for a new link.',
     attempts_exhausted: 'You have used all attempts for this step. We will contact you about what happens next.',
     country_not_allowed: 'Verification is not available in your country, or documents from this country are not accepted.',
     noToken: 'Open this page from the link you received to start your verification.',

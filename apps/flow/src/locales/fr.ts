@@ -53,12 +53,12 @@ const fr: Messages = {
   done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', returnNow: 'Revenir maintenant' },
   camera: {
     denied: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, ou importez une photo.",
-    unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", deniedNoUpload: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, puis rechargez la page.", starting: 'Démarrage de la caméra…', switch: 'Changer de caméra',
+    unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", deniedNoUpload: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, puis rechargez la page.", starting: 'Démarrage de la caméra…', switch: 'Changer de caméra', uploadPhoto: 'Importer une photo', retry: 'Réessayer la caméra',
   },
   errors: {
     title: 'Un problème est survenu', uploadFailed: "L'envoi a échoué. Votre photo est conservée — réessayez.", network: 'La connexion a échoué. Vérifiez votre connexion et réessayez.',
     session_expired: 'Ce lien de vérification a expiré. Demandez un nouveau lien.', handoff_invalid: 'Ce lien pour continuer sur votre téléphone est invalide, expiré ou déjà utilisé. Créez-en un nouveau sur votre ordinateur.',
-    unauthorized: "Ce lien de vérification n'est pas valide. Demandez un nouveau lien.",
+    invalid_token: "Ce lien de vérification n'est pas valide ou a expiré. Demandez un nouveau lien.",
     attempts_exhausted: 'Vous avez utilisé toutes les tentatives pour cette étape. Nous vous contacterons pour la suite.',
     country_not_allowed: "La vérification n'est pas disponible dans votre pays, ou les documents de ce pays ne sont pas acceptés.",
     noToken: 'Ouvrez cette page depuis le lien reçu pour commencer la vérification.',

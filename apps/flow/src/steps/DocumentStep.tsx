@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isFatal } from '../api.ts';
-import { Camera, UploadButton, type CameraFailure, type Overlay } from '../capture/Camera.tsx';
+import { Camera, CameraFallback, UploadButton, type CameraFailure, type Overlay } from '../capture/Camera.tsx';
 import { useStep } from '../context.ts';
 import { countryOptions } from '../countries.ts';
 import { Alert, Screen } from '../ui/Screen.tsx';
@@ -144,13 +144,13 @@ export function DocumentStep() {
       <Screen title={sideTitle(side)} lead={failure ? undefined : t('document.hintFrame')} bleed
         onBack={() => setPhase(side === 'front' ? { kind: 'choose' } : { kind: 'review', side: 'front', error: null, canSend: true })}
         footer={<>
-          {(canUpload || failure) && canUpload && <UploadButton onFile={onImage} primary={Boolean(failure)} />}
+          {!failure && canUpload && <UploadButton onFile={onImage} />}
           {side === 'back' && back === 'optional' && (
             <button type="button" className="btn btn--link" onClick={() => send({ front: images.front }, 'front')} disabled={busy}>{t('document.noBack')}</button>
           )}
         </>}>
         {failure ? (
-          <Alert>{t(failure === 'denied' ? (canUpload ? 'camera.denied' : 'camera.deniedNoUpload') : 'camera.unavailable')}</Alert>
+          <CameraFallback reason={failure} canUpload={canUpload} onFile={onImage} onRetry={() => setPhase({ kind: 'capture', side })} />
         ) : (
           <Camera key={side} facing="environment" overlay={overlay} auto={methods.includes('autocapture') ? 'document' : 'none'} onCapture={onImage}
             onFailure={(f) => setPhase({ kind: 'capture', side, failure: f })} />

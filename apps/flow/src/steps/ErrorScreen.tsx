@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Icon } from '../ui/Icon.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
-const KNOWN = ['session_expired', 'session_frozen', 'unauthorized', 'attempts_exhausted', 'country_not_allowed', 'verification_finished', 'noToken', 'network', 'unsupportedStep', 'handoff_invalid'];
+const KNOWN = ['session_expired', 'session_frozen', 'invalid_token', 'attempts_exhausted', 'country_not_allowed', 'verification_finished', 'noToken', 'network', 'unsupportedStep', 'handoff_invalid'];
 
 /** A page for a situation the person cannot fix from inside a step: says what happened and what to do. */
 export function ErrorScreen({ code, onRetry }: { code: string; onRetry?: () => void }) {

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isFatal } from '../api.ts';
-import { Camera, UploadButton, type CameraFailure } from '../capture/Camera.tsx';
+import { Camera, CameraFallback, UploadButton, type CameraFailure } from '../capture/Camera.tsx';
 import { countFaces } from '../capture/face.ts';
 import { useStep } from '../context.ts';
-import { Alert, Screen } from '../ui/Screen.tsx';
+import { Screen } from '../ui/Screen.tsx';
 import { Handoff, isDesktop } from '../ui/Handoff.tsx';
 import { Review } from './Review.tsx';
 import { RetryNotice } from './RetryNotice.tsx';
@@ -63,12 +63,12 @@ export function FaceStep({ kind }: { kind: 'selfie' | 'selfie_with_document' }) 
     return (
       <Screen title={title} lead={phase.failure ? undefined : lead} bleed
         footer={<>
-          <UploadButton onFile={onImage} primary={Boolean(phase.failure)} />
+          {!phase.failure && <UploadButton onFile={onImage} />}
           {isDesktop() && <Handoff api={api} onProgress={reload} />}
         </>}>
         <RetryNotice previous={previous} />
         {phase.failure ? (
-          <Alert>{t(phase.failure === 'denied' ? 'camera.denied' : 'camera.unavailable')}</Alert>
+          <CameraFallback reason={phase.failure} canUpload onFile={onImage} onRetry={() => setPhase({ kind: 'capture' })} />
         ) : (
           <Camera facing="user" overlay={kind === 'selfie' ? 'face' : 'face-document'} auto="face" onCapture={onImage}
             onFailure={(f) => setPhase({ kind: 'capture', failure: f })} />

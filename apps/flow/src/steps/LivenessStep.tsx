@@ -99,6 +99,9 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
   const [hint, setHint] = useState<string | null>(null);
   const finished = useRef(onFinished);
   finished.current = onFinished;
+  // The loop reads the current translation through a ref: a language event must not restart a challenge.
+  const tr = useRef(t);
+  tr.current = t;
 
   useEffect(() => {
     if (!video) return;
@@ -138,7 +141,7 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
         const r = await human.detect(canvas);
         const faces = r.face.map((f) => faceMetrics(f.mesh as number[][], canvas)).filter((m): m is FaceMetrics => m !== null);
         const p = placement(faces, { cx: 0.5, cy: 0.45, minWidth: 0.18 });
-        setHint(p === 'ok' ? null : p === 'many' ? t('selfie.hintMany') : p === 'none' ? t('selfie.hintNoFace') : t('selfie.hintFace'));
+        setHint(p === 'ok' ? null : tr.current(p === 'many' ? 'selfie.hintMany' : p === 'none' ? 'selfie.hintNoFace' : 'selfie.hintFace'));
         return faces.length === 1 ? faces[0] : null;
       };
       // The neutral starting pose the server compares every action with.
@@ -194,7 +197,7 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
     return () => {
       stop = true;
     };
-  }, [video, challenge, t]);
+  }, [video, challenge]);
 
   const action = challenge.actions[index] ?? 'look_straight';
   const text = status === 'neutral' ? t('liveness.actions.look_straight') : KNOWN_ACTIONS.includes(action) ? t(`liveness.actions.${action}`) : t('liveness.actions.other', { action: action.replace(/_/g, ' ') });

@@ -51,10 +51,7 @@ export function Review({ title, image, kind, busy, error, canSend, attemptsLeft,
         </>
       }
     >
-      <div className={`preview preview--${kind}`}>
-        <img src={url} alt={title} />
-        {busy && <div className="preview__busy"><Spinner label={t('common.uploading')} /></div>}
-      </div>
+      {/* The problem first: on a small screen the photo must not push it under the buttons. */}
       {error && (
         <Alert>
           {error}
@@ -62,6 +59,10 @@ export function Review({ title, image, kind, busy, error, canSend, attemptsLeft,
         </Alert>
       )}
       {!error && issues && issues.length > 0 && <Alert tone="info">{issues.map((i) => hint[i]).join(' · ')}</Alert>}
+      <div className={`preview preview--${kind}${error ? ' preview--small' : ''}`}>
+        <img src={url} alt={title} />
+        {busy && <div className="preview__busy"><Spinner label={t('common.uploading')} /></div>}
+      </div>
     </Screen>
   );
 }
