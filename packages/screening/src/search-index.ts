@@ -357,7 +357,7 @@ export class ScreeningIndex {
     const rulesList: NameRules[] = pq.schema === 'person' ? ['person'] : pq.schema === 'any' ? ['person', 'org'] : ['org'];
     const seenTokens = new Set<string>();
     // `covers`: how many query words a work item stands for (joined and compact forms cover several).
-    const work: Array<{ token: string; abjad: boolean; weight: number; covers: number }> = [];
+    const work: Array<{ token: string; abjad: boolean; weight: number; covers: number; joined?: boolean }> = [];
     // The weight a name must gather before it is worth scoring: a share of the lightest query name.
     let queryWeight = Infinity;
     let queryWords = 0;
@@ -380,7 +380,10 @@ export class ScreeningIndex {
           const t = qn.tokens[i];
           if (seenTokens.has(t)) continue;
           seenTokens.add(t);
-          work.push({ token: t, abjad: qn.abjad[i], weight: this.rarityOf(t), covers: 1 });
+          // A word repeated in the query ("Star Star") stands for each of its occurrences.
+          let times = 0;
+          for (let k = 0; k < qn.tokens.length; k++) if (qn.tokens[k] === t) times++;
+          work.push({ token: t, abjad: qn.abjad[i], weight: this.rarityOf(t) * times, covers: times });
         }
         // Words split on the query side ("Plat Ono Vich", "Abd Al Rahman") are looked up joined.
         for (let span = 2; span <= 3; span++) {
@@ -390,12 +393,12 @@ export class ScreeningIndex {
             seenTokens.add(joined);
             let jw = 0;
             for (let k = i; k < i + span; k++) jw += qn.kinds[k] === TK_WORD || qn.kinds[k] === TK_NUMBER ? this.rarityOf(qn.tokens[k]) : 0;
-            work.push({ token: joined, abjad: false, weight: jw, covers: span });
+            work.push({ token: joined, abjad: false, weight: jw, covers: span, joined: true });
           }
         }
         if (qn.compact.length >= 6 && !seenTokens.has(qn.compact)) {
           seenTokens.add(qn.compact);
-          work.push({ token: qn.compact, abjad: false, weight: w, covers: words });
+          work.push({ token: qn.compact, abjad: false, weight: w, covers: words, joined: true });
         }
       }
     }
@@ -403,7 +406,7 @@ export class ScreeningIndex {
       const ts = ++this.stamp;
       // Joined and compact forms look for names written as one word; splitting them again would
       // only re-find the single words, counted already.
-      for (const [id, s] of this.expand(w.token, w.abjad, w.covers === 1)) {
+      for (const [id, s] of this.expand(w.token, w.abjad, !w.joined)) {
         const a = agreement(s);
         if (a <= 0) continue;
         const contrib = w.weight * a;
