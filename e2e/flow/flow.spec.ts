@@ -122,7 +122,7 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   await page.getByRole('combobox', { name: 'Issuing country' }).selectOption(scene.issuingState);
   await page.getByRole('radio', { name: 'Identity card' }).check();
   await shot('document-choose');
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Front of your identity card' })).toBeVisible();
   await page.waitForTimeout(700);
   await shot('document-front-camera');
@@ -130,7 +130,7 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   await expect(page.getByRole('img', { name: 'Front of your identity card' })).toBeVisible({ timeout: 20_000 });
   await shot('document-front-review');
   useScene(CAMERA, scene.documentBack);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Back of your identity card' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Back of your identity card' })).toBeVisible({ timeout: 20_000 });
   await shot('document-back-review');

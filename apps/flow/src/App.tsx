@@ -6,6 +6,7 @@ import { Ctx } from './context.ts';
 import { markSubmitted, nextAfter, previousAttempt, resumeStep, sdkStepType, thankYouStep, visibleSteps } from './flow-state.ts';
 import { LANGUAGES, pickLanguage, setLanguage } from './i18n.ts';
 import { applyStyle } from './theme.ts';
+import { forgetToken, safeSessionStorage } from './token.ts';
 import { ErrorScreen } from './steps/ErrorScreen.tsx';
 import { Intro } from './steps/Intro.tsx';
 import { DocumentStep } from './steps/DocumentStep.tsx';
@@ -52,6 +53,7 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
     (e: unknown) => {
       // Any other refusal of the token reads as "this link does not work (any more)".
       const code = e instanceof ApiError ? (e.status === 401 && e.code !== 'session_expired' ? 'invalid_token' : e.code) : 'generic';
+      if (code === 'invalid_token' || code === 'session_expired') forgetToken(safeSessionStorage());
       const s = sessionRef.current;
       if (s) bridge.post('error', payload(s, undefined, { code, message: e instanceof Error ? e.message : String(e) }));
       setState({ kind: 'fatal', code });

@@ -35,6 +35,15 @@ export function storeToken(storage: Pick<Storage, 'setItem'> | null, token: stri
   }
 }
 
+/** A refused token is forgotten, so the next visit does not try it again. */
+export function forgetToken(storage: Pick<Storage, 'removeItem'> | null) {
+  try {
+    storage?.removeItem(KEY);
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}
+
 export function safeSessionStorage(): Storage | null {
   try {
     return window.sessionStorage;

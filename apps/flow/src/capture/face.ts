@@ -152,3 +152,19 @@ export async function countFaces(image: Blob): Promise<number | null> {
     return null;
   }
 }
+
+let prefetched = false;
+
+/**
+ * Downloads the face model's code and weights while the person is busy with an earlier step, so the
+ * selfie camera does not wait for them. Only fills the HTTP cache: nothing is initialised.
+ */
+export function prefetchFaceModel() {
+  if (prefetched || loading) return;
+  prefetched = true;
+  const base = `${import.meta.env.BASE_URL}models/`;
+  import('@vladmandic/human').catch(() => undefined);
+  for (const f of ['blazeface.json', 'blazeface.bin', 'facemesh.json', 'facemesh.bin', 'wasm/tfjs-backend-wasm-simd.wasm']) {
+    fetch(`${base}${f}`, { priority: 'low' } as RequestInit).catch(() => undefined);
+  }
+}

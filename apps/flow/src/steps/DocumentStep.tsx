@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isFatal } from '../api.ts';
 import { Camera, CameraFallback, UploadButton, type CameraFailure, type Overlay } from '../capture/Camera.tsx';
 import { useStep } from '../context.ts';
 import { countryOptions } from '../countries.ts';
+import { prefetchFaceModel } from '../capture/face.ts';
 import { Alert, Screen } from '../ui/Screen.tsx';
 import { Handoff, isDesktop } from '../ui/Handoff.tsx';
 import { Review } from './Review.tsx';
@@ -35,7 +36,7 @@ type Phase =
  */
 export function DocumentStep() {
   const { t, i18n } = useTranslation();
-  const { api, step, previous, done, fatal, reload } = useStep();
+  const { api, session, step, previous, done, fatal, reload } = useStep();
   const s = step.settings as Settings;
   const types = (s.documentTypes?.length ? s.documentTypes : [{ type: 'passport', back: 'none' as Back }])
     .filter((d): d is { type: DocType; back?: Back } => (KNOWN_TYPES as readonly string[]).includes(d.type));
@@ -51,6 +52,12 @@ export function DocumentStep() {
   const [images, setImages] = useState<{ front?: Blob; back?: Blob }>({});
   const [busy, setBusy] = useState(false);
   const [chooseError, setChooseError] = useState<string | null>(null);
+
+  const faceStepsAhead = session.flow.steps.some((x) => ['selfie', 'liveness', 'selfie_with_document'].includes(x.type));
+  useEffect(() => {
+    // The person is looking at their photo: a good moment to fetch what the face steps need.
+    if (phase.kind === 'review' && faceStepsAhead) prefetchFaceModel();
+  }, [phase.kind, faceStepsAhead]);
 
   const back: Back = types.find((d) => d.type === docType)?.back ?? 'none';
   const typeName = t(`document.types.${docType}`);
