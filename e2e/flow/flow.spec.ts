@@ -151,6 +151,8 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   await shot('liveness-intro');
   await page.getByRole('button', { name: 'Start' }).click();
   const prompt = page.locator('.liveness__prompt');
+  // First the neutral pose the server compares the movement with, then the action.
+  await expect(prompt).toContainText('Look straight at the camera', { timeout: 30_000 });
   await expect(prompt).toContainText('Smile', { timeout: 30_000 });
   await shot('liveness-action');
   // The browser's face model sees the smile in the video (the server judges the frames on its own).

@@ -26,15 +26,24 @@ type Props = {
   message?: string;
 };
 
-export function overlayRect(overlay: Overlay, view: { width: number; height: number }): Rect {
+/** Height at the bottom of the viewfinder taken by the shutter: guides stay above it. */
+const SHUTTER_SPACE = 100;
+
+export function overlayRect(overlay: Overlay, full: { width: number; height: number }, reserveBottom = 0): Rect {
+  const view = { width: full.width, height: Math.max(full.height * 0.6, full.height - reserveBottom) };
   const ratio = DOC_RATIO[overlay];
   if (!ratio) {
     // Oval for the face: centred a little above the middle, where a held phone puts the face; higher
     // and smaller when the document must fit below it.
     const withDoc = overlay === 'face-document';
-    const w = view.width * (withDoc ? 0.4 : 0.62);
-    const h = Math.min(view.height * (withDoc ? 0.4 : 0.7), w * 1.32);
-    const cy = view.height * (withDoc ? 0.26 : 0.45);
+    // Always an upright oval (a face is 1.3 times taller than wide), whatever the viewfinder's shape.
+    let h = view.height * (withDoc ? 0.42 : 0.72);
+    let w = h / 1.32;
+    if (w > view.width * (withDoc ? 0.42 : 0.64)) {
+      w = view.width * (withDoc ? 0.42 : 0.64);
+      h = w * 1.32;
+    }
+    const cy = view.height * (withDoc ? 0.27 : 0.46);
     return { x: (view.width - w) / 2, y: cy - h / 2, width: w, height: h };
   }
   let w = view.width * 0.88;
@@ -47,7 +56,8 @@ export function overlayRect(overlay: Overlay, view: { width: number; height: num
 }
 
 /** Where the held document goes in the selfie-with-document guide: below the face, above the shutter. */
-export function heldDocumentRect(view: { width: number; height: number }): Rect {
+export function heldDocumentRect(full: { width: number; height: number }, reserveBottom = 0): Rect {
+  const view = { width: full.width, height: Math.max(full.height * 0.6, full.height - reserveBottom) };
   const h = view.height * 0.25;
   const w = Math.min(view.width * 0.7, h * DOC_RATIO['card-landscape']);
   return { x: (view.width - w) / 2, y: view.height * 0.5, width: w, height: w / DOC_RATIO['card-landscape'] };
@@ -119,11 +129,11 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
 
   const region = useCallback(
     (video: HTMLVideoElement): Rect => {
-      const r = overlayRect(overlay, view);
+      const r = overlayRect(overlay, view, shutter ? SHUTTER_SPACE : 0);
       const frac = { x: r.x / view.width, y: r.y / view.height, width: r.width / view.width, height: r.height / view.height };
       return coverRegion(view, { width: video.videoWidth, height: video.videoHeight }, frac);
     },
-    [overlay, view],
+    [overlay, view, shutter],
   );
 
   const capture = useCallback(async () => {
@@ -190,9 +200,11 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
           const result = await human.detect(video);
           const frame = { width: video.videoWidth, height: video.videoHeight };
           const faces = result.face.map((f) => faceMetrics(f.mesh as number[][], frame)).filter((m): m is NonNullable<typeof m> => m !== null);
-          const p = overlay === 'face-document'
-            ? placement(faces.sort((a, b) => b.width - a.width).slice(0, 1), { cx: 0.5, cy: 0.26, minWidth: 0.16 })
-            : placement(faces);
+          // The oval in video pixels: where the face should be, and how big at least.
+          const g = region(video);
+          const guide = { cx: (g.x + g.width / 2) / frame.width, cy: (g.y + g.height / 2) / frame.height, minWidth: (0.45 * g.width) / frame.width };
+          // With a held document its portrait is a second face: judge the largest one.
+          const p = overlay === 'face-document' ? placement(faces.sort((a, b) => b.width - a.width).slice(0, 1), guide) : placement(faces, guide);
           setHint(faceHints[p]);
           setGood(p === 'ok');
           const c: [number, number] | null = faces.length === 1 ? [faces[0].cx, faces[0].cy] : null;
@@ -216,9 +228,10 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, auto, view.width, view.height, overlay]);
 
-  const r = view.width ? overlayRect(overlay, view) : null;
+  const reserve = shutter ? SHUTTER_SPACE : 0;
+  const r = view.width ? overlayRect(overlay, view, reserve) : null;
   const isDoc = Boolean(DOC_RATIO[overlay]);
-  const held = r && overlay === 'face-document' ? heldDocumentRect(view) : null;
+  const held = r && overlay === 'face-document' ? heldDocumentRect(view, reserve) : null;
   return (
     <div className="camera">
       <div className="camera__view" ref={viewRef}>

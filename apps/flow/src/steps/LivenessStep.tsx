@@ -200,11 +200,11 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
   }, [video, challenge]);
 
   const action = challenge.actions[index] ?? 'look_straight';
-  const text = status === 'neutral' ? t('liveness.actions.look_straight') : KNOWN_ACTIONS.includes(action) ? t(`liveness.actions.${action}`) : t('liveness.actions.other', { action: action.replace(/_/g, ' ') });
+  const text = status === 'loading' ? t('liveness.loadingModel') : status === 'neutral' ? t('liveness.actions.look_straight') : KNOWN_ACTIONS.includes(action) ? t(`liveness.actions.${action}`) : t('liveness.actions.other', { action: action.replace(/_/g, ' ') });
   return (
     <Screen title={title} bleed>
       <Camera facing="user" overlay="face" auto="none" shutter={false} onCapture={() => undefined} onFailure={onFailure} onVideo={setVideo}
-        message={status === 'loading' ? t('liveness.loadingModel') : (hint ?? undefined)}>
+        message={status === 'loading' ? undefined : (hint ?? undefined)}>
         <div className={`liveness__prompt is-${status}`} aria-live="assertive">
           {challenge.actions.length > 1 && <span className="liveness__count">{index + 1}/{challenge.actions.length}</span>}
           <span>{status === 'done' ? t('liveness.done') : status === 'timeout' ? t('liveness.notConfirmed') : text}</span>
