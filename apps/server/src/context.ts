@@ -35,6 +35,7 @@ import { amlProcessor } from './modules/aml/aml-processor.ts';
 import { amlMonitorJob } from './jobs/aml.ts';
 import { faceStoreFactory } from './modules/biometrics/face-store.ts';
 import { documentProcessor } from './modules/documents/document-processor.ts';
+import { closeDocumentEngine } from './modules/documents/document-engine.ts';
 import { faceListServiceFactory } from './modules/biometrics/face-list-service.ts';
 import { faceChecksFactory, faceMatchProcessor, livenessProcessor, selfieProcessor, selfieWithDocumentProcessor } from './modules/biometrics/face-processors.ts';
 
@@ -138,6 +139,7 @@ export async function createContext(config: Config, opts: { database?: Database;
     async close() {
       await webhookWorker.stop();
       await queue.stop();
+      await closeDocumentEngine();
       await mail.close();
       await database.close();
     },
