@@ -35,7 +35,8 @@ const MIN_SHARE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
-type Expansion = Array<[tokenId: number, sim: number]>;
+/** Similar vocabulary tokens, flat: [id0, sim0, id1, sim1, ...] (one array per entry, not one per pair). */
+type Expansion = number[];
 
 function deletions(t: string): string[] {
   const out: string[] = [];
@@ -43,10 +44,25 @@ function deletions(t: string): string[] {
   return out;
 }
 
-function pushTo(map: Map<string, number[]>, key: string, id: number): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [id]);
-  else if (list[list.length - 1] !== id) list.push(id);
+/**
+ * Key -> token ids, with a lone id stored as a bare number: most keys have one token, and hundreds
+ * of thousands of one-element arrays would make every major garbage collection slow.
+ */
+type KeyMap = Map<string, number | number[]>;
+
+function pushTo(map: KeyMap, key: string, id: number): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, id);
+  else if (typeof cur === 'number') {
+    if (cur !== id) map.set(key, [cur, id]);
+  } else if (cur[cur.length - 1] !== id) cur.push(id);
+}
+
+function forEachId(map: KeyMap, key: string, fn: (id: number) => void): void {
+  const cur = map.get(key);
+  if (cur === undefined) return;
+  if (typeof cur === 'number') fn(cur);
+  else for (const id of cur) fn(id);
 }
 
 export class ScreeningIndex {
@@ -54,9 +70,9 @@ export class ScreeningIndex {
   private readonly tokens: string[] = [];
   private readonly df: number[] = [];
   private readonly postings: number[][] = [];
-  private readonly deleteKeys = new Map<string, number[]>();
-  private readonly phoneticKeys = new Map<string, number[]>();
-  private readonly skeletonKeys = new Map<string, number[]>();
+  private readonly deleteKeys: KeyMap = new Map();
+  private readonly phoneticKeys: KeyMap = new Map();
+  private readonly skeletonKeys: KeyMap = new Map();
   private variantMembers?: Map<number, string[]>;
 
   private readonly nameSlot: number[] = [];
@@ -143,7 +159,7 @@ export class ScreeningIndex {
         const k = p.kinds[i];
         // Particles, stop words and initials never find candidates on their own.
         if (k !== TK_WORD && k !== TK_NUMBER) continue;
-        const id = this.intern(p.tokens[i], p.abjad[i]);
+        const id = this.intern(p.tokens[i], !!p.abjad[i]);
         if (seen.has(id)) continue;
         seen.add(id);
         this.postings[id].push(nameId);
@@ -289,16 +305,18 @@ export class ScreeningIndex {
     const exact = this.vocab.get(token);
     if (exact !== undefined) found.set(exact, 1);
     if (token.length >= 3) {
-      for (const k of [token, ...deletions(token)]) for (const id of this.deleteKeys.get(k) ?? []) consider(id);
+      forEachId(this.deleteKeys, token, consider);
+      for (const k of deletions(token)) forEachId(this.deleteKeys, k, consider);
       const [p1, p2] = doubleMetaphone(token);
-      for (const p of [p1, p2]) if (p) for (const id of this.phoneticKeys.get(p) ?? []) consider(id);
+      if (p1) forEachId(this.phoneticKeys, p1, consider);
+      if (p2 && p2 !== p1) forEachId(this.phoneticKeys, p2, consider);
     }
     for (const v of this.variantsOf(token)) {
       const id = this.vocab.get(v);
       if (id !== undefined) consider(id);
     }
     const sk = skeleton(token);
-    if (sk.length >= 2) for (const id of this.skeletonKeys.get(sk) ?? []) consider(id);
+    if (sk.length >= 2) forEachId(this.skeletonKeys, sk, consider);
     // A word that is two listed words run together ("Ramimakhlouf", "Elhassan"). Both parts must be
     // real words of 3+ letters; a leading particle ("el", "al") only points at the rest.
     if (split && token.length >= 6) {
@@ -317,7 +335,8 @@ export class ScreeningIndex {
         if (!found.has(right)) found.set(right, 0.9);
       }
     }
-    const out: Expansion = [...found.entries()];
+    const out: Expansion = [];
+    for (const [id, sim] of found) out.push(id, sim);
     if (this.expansionCache.size >= EXPANSION_CACHE_LIMIT) this.expansionCache.clear();
     this.expansionCache.set(key, out);
     return out;
@@ -383,7 +402,7 @@ export class ScreeningIndex {
           // A word repeated in the query ("Star Star") stands for each of its occurrences.
           let times = 0;
           for (let k = 0; k < qn.tokens.length; k++) if (qn.tokens[k] === t) times++;
-          work.push({ token: t, abjad: qn.abjad[i], weight: this.rarityOf(t) * times, covers: times });
+          work.push({ token: t, abjad: !!qn.abjad[i], weight: this.rarityOf(t) * times, covers: times });
         }
         // Words split on the query side ("Plat Ono Vich", "Abd Al Rahman") are looked up joined.
         for (let span = 2; span <= 3; span++) {
@@ -406,8 +425,10 @@ export class ScreeningIndex {
       const ts = ++this.stamp;
       // Joined and compact forms look for names written as one word; splitting them again would
       // only re-find the single words, counted already.
-      for (const [id, s] of this.expand(w.token, w.abjad, !w.joined)) {
-        const a = agreement(s);
+      const expansion = this.expand(w.token, w.abjad, !w.joined);
+      for (let x = 0; x < expansion.length; x += 2) {
+        const id = expansion[x];
+        const a = agreement(expansion[x + 1]);
         if (a <= 0) continue;
         const contrib = w.weight * a;
         for (const nameId of this.postings[id]) {

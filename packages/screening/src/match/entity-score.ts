@@ -49,7 +49,8 @@ export function prepareEntity(entity: Entity, rarity: RarityFn = UNIFORM): Prepa
     const key = n.full.trim();
     if (!key || seen.has(key)) continue;
     seen.add(key);
-    const a = analyzeName(key, rules === 'any' ? 'any' : rules === 'person' ? 'person' : 'organization');
+    // Entity names are analysed once, outside the query cache (which they would only crowd out).
+    const a = analyzeName(key, rules === 'any' ? 'any' : rules === 'person' ? 'person' : 'organization', false);
     if (!a.tokens.length && !a.legal.length) continue;
     names.push({ raw: key, kind: n.kind, prepared: prepareName(a, compactOf(key), a.tokens.map(rarity)) });
   }

@@ -147,7 +147,7 @@ function pairSim(s: SimFn, q: Side, i: number, c: Side, j: number): number {
     }
     return 0;
   }
-  const sim = s(a, b, q.abjad[i], c.abjad[j]);
+  const sim = s(a, b, !!q.abjad[i], !!c.abjad[j]);
   lastKind = sim >= 0.9 && equivalence(a, b) >= sim ? K_VARIANT : K_FUZZY;
   return sim;
 }
@@ -175,10 +175,10 @@ function applyMerges(s: SimFn, x: Side, y: Side): Side {
         if (!ok || Math.abs(len - target.length) > 3 || out.tokens[i][0] !== target[0]) continue;
         let joined = '';
         for (let k = i; k < i + span; k++) joined += out.tokens[k];
-        const sim = s(joined, target, false, y.abjad[j]);
+        const sim = s(joined, target, false, !!y.abjad[j]);
         if (sim < NAME_WEIGHTS.mergeMin) continue;
         let partBest = 0;
-        for (let k = i; k < i + span; k++) partBest = Math.max(partBest, s(out.tokens[k], target, out.abjad[k], y.abjad[j]));
+        for (let k = i; k < i + span; k++) partBest = Math.max(partBest, s(out.tokens[k], target, !!out.abjad[k], !!y.abjad[j]));
         if (sim > partBest + 0.05 && (!best || sim > best.sim)) best = { i, span, sim };
       }
     }
@@ -220,7 +220,7 @@ function applySplits(s: SimFn, x: Side, y: Side): Side {
       let other = 0;
       const fixed = li >= 0 ? li : ri;
       const rest = li >= 0 ? right : left;
-      for (let j = 0; j < y.tokens.length; j++) if (j !== fixed && y.kinds[j] === TK_WORD) other = Math.max(other, s(rest, y.tokens[j], false, y.abjad[j]));
+      for (let j = 0; j < y.tokens.length; j++) if (j !== fixed && y.kinds[j] === TK_WORD) other = Math.max(other, s(rest, y.tokens[j], false, !!y.abjad[j]));
       if (other >= NAME_WEIGHTS.mergeMin && (!best || other > best.sim)) best = { left, right, sim: other };
     }
     if (!best) continue;

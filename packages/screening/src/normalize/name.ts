@@ -11,6 +11,8 @@ export const TK_NUMBER = 4;
 
 export type NameRules = 'person' | 'org' | 'any';
 
+const NO_ABJAD: boolean[] = [];
+
 export interface AnalyzedName {
   tokens: string[];
   kinds: number[];
@@ -109,14 +111,15 @@ function matchLegal(words: string[], at: number, forms: Array<{ tokens: string[]
 }
 
 const analysisCache = new Map<string, AnalyzedName>();
-const CACHE_LIMIT = 50_000;
+const CACHE_LIMIT = 10_000;
 
 /**
  * Turn a name into matchable tokens under the rules of its schema. Results are cached per
  * (rules, name): list names repeat across aliases and queries repeat in batches.
  */
-export function analyzeName(raw: string, schema: Schema | 'any' | undefined): AnalyzedName {
+export function analyzeName(raw: string, schema: Schema | 'any' | undefined, cache = true): AnalyzedName {
   const rules = rulesFor(schema);
+  if (!cache) return analyze(raw, rules);
   const key = `${rules}\u0000${raw}`;
   const hit = analysisCache.get(key);
   if (hit) return hit;
@@ -191,5 +194,6 @@ function analyze(raw: string, rules: NameRules): AnalyzedName {
     if (rules === 'any' && data.orgStopwords.has(w) && w.length > 1) return TK_STOP;
     return TK_WORD;
   });
-  return { tokens: words, kinds, abjad, legal, rules };
+  // Most names have no abjad word: share one empty array (reads of it give undefined = false).
+  return { tokens: words, kinds, abjad: abjad.some(Boolean) ? abjad : NO_ABJAD, legal, rules };
 }
