@@ -23,6 +23,9 @@ export interface SetReport {
   fieldAccuracy: number;
   p50Ms: number;
   p95Ms: number;
+  /** CPU time of the process (all threads) per document: what one core spends, whatever else runs on the machine. */
+  cpuP50Ms: number;
+  cpuP95Ms: number;
   failures: { id: string; read: string[] | null }[];
 }
 
@@ -120,14 +123,18 @@ async function main(): Promise<void> {
   const stages: Record<string, number[]> = {};
   for (const [name, cases] of Object.entries(sets)) {
     const times: number[] = [];
+    const cpu: number[] = [];
     let exact = 0;
     let fieldsOk = 0;
     let fieldsTotal = 0;
     const failures: SetReport['failures'] = [];
     for (const c of cases) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const r = await sys.read(c);
+      const dc = process.cpuUsage(c0);
       times.push(performance.now() - t0);
+      cpu.push((dc.user + dc.system) / 1000);
       if (r.stages) for (const [k, v] of Object.entries(r.stages)) (stages[k] ??= []).push(v);
       const ok = !!c.mrz && !!r.mrz && r.mrz.join('\n') === c.mrz.join('\n');
       if (ok) exact++;
@@ -137,7 +144,7 @@ async function main(): Promise<void> {
         if (fieldCorrect(f, c.fields[f], r.fields[f])) fieldsOk++;
       }
     }
-    report.sets[name] = { docs: cases.length, exactMrz: exact / cases.length, fieldAccuracy: fieldsOk / fieldsTotal, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), failures };
+    report.sets[name] = { docs: cases.length, exactMrz: exact / cases.length, fieldAccuracy: fieldsOk / fieldsTotal, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), cpuP50Ms: quantile(cpu, 0.5), cpuP95Ms: quantile(cpu, 0.95), failures };
     console.log(`  ${system} ${name}: exact ${exact}/${cases.length}`);
   }
   await sys.close();

@@ -104,15 +104,6 @@ export function quadFromEdges(img: Rgb): DocumentQuad | null {
   return { corners: [tl, tr, br, bl].map(({ x, y }) => ({ x, y })), source: 'edges', angle: Math.atan2(tr.y - tl.y, tr.x - tl.x) };
 }
 
-export function polygonArea(p: Point[]): number {
-  let a = 0;
-  for (let i = 0; i < p.length; i++) {
-    const j = (i + 1) % p.length;
-    a += p[i].x * p[j].y - p[j].x * p[i].y;
-  }
-  return Math.abs(a) / 2;
-}
-
 /** Overlap of two quads' bounding boxes (intersection over union): enough to tell agreement. */
 export function boxIou(a: Point[], b: Point[]): number {
   const box = (p: Point[]): number[] => [Math.min(...p.map((q) => q.x)), Math.min(...p.map((q) => q.y)), Math.max(...p.map((q) => q.x)), Math.max(...p.map((q) => q.y))];

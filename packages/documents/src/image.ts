@@ -222,18 +222,6 @@ export function warp(src: Gray, origin: Point, u: Point, v: Point, outW: number,
   return { data: out, width: outW, height: outH };
 }
 
-export function crop(g: Gray, r: Rect): Gray {
-  const x0 = Math.max(0, Math.floor(r.x));
-  const y0 = Math.max(0, Math.floor(r.y));
-  const x1 = Math.min(g.width, Math.ceil(r.x + r.width));
-  const y1 = Math.min(g.height, Math.ceil(r.y + r.height));
-  const w = Math.max(0, x1 - x0);
-  const h = Math.max(0, y1 - y0);
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) out.set(g.data.subarray((y0 + y) * g.width + x0, (y0 + y) * g.width + x0 + w), y * w);
-  return { data: out, width: w, height: h };
-}
-
 /** Rotates a raster by a multiple of 90° clockwise. */
 export function rotate90(g: Gray, quarterTurns: number): Gray {
   const q = ((quarterTurns % 4) + 4) % 4;

@@ -71,8 +71,50 @@ interface Classified {
   labelScore: number;
 }
 
+function bestLabel(text: string): { label: VizField | 'other' | null; score: number } {
+  let label: VizField | 'other' | null = null;
+  let best = 0;
+  for (const f of [...VIZ_FIELDS, 'other'] as const) {
+    const s = labelScore(text, f);
+    if (s > best) {
+      best = s;
+      label = f;
+    }
+  }
+  return { label, score: best };
+}
+
+function subLine(words: OcrLine['words']): OcrLine {
+  return {
+    text: words.map((w) => w.text).join(' '),
+    confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length,
+    bbox: { x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)), x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) },
+    words,
+  };
+}
+
+/** Two labels printed close together in one row come back as one line: split where both halves read as labels. */
+function splitLabels(line: OcrLine): OcrLine[] {
+  if (line.words.length < 2 || bestLabel(line.text).score >= LABEL_MIN) return [line];
+  let best: OcrLine[] | null = null;
+  let bestScore = 0;
+  for (let k = 1; k < line.words.length; k++) {
+    const a = subLine(line.words.slice(0, k));
+    const b = subLine(line.words.slice(k));
+    const sa = bestLabel(a.text).score;
+    const sb = bestLabel(b.text).score;
+    if (sa >= LABEL_MIN && sb >= LABEL_MIN && sa + sb > bestScore) {
+      bestScore = sa + sb;
+      best = [a, b];
+    }
+  }
+  return best ?? [line];
+}
+
+const LABEL_MIN = 0.72;
+
 function classify(lines: OcrLine[]): Classified[] {
-  return lines.map((line) => {
+  return lines.flatMap(splitLabels).map((line) => {
     let label: VizField | 'other' | null = null;
     let best = 0;
     for (const f of [...VIZ_FIELDS, 'other'] as const) {
@@ -82,14 +124,38 @@ function classify(lines: OcrLine[]): Classified[] {
         label = f;
       }
     }
-    return best >= 0.72 ? { line, label, labelScore: best } : { line, label: null, labelScore: best };
+    return best >= LABEL_MIN ? { line, label, labelScore: best } : { line, label: null, labelScore: best };
   });
+}
+
+/** Splits an OCR line where a wide gap separates two columns (labels side by side in one row). */
+function splitColumns(line: OcrLine): OcrLine[] {
+  const h = Math.max(4, line.bbox.y1 - line.bbox.y0);
+  const groups: OcrLine['words'][] = [];
+  for (const w of line.words) {
+    const last = groups[groups.length - 1];
+    if (last && w.bbox.x0 - last[last.length - 1].bbox.x1 < 1.5 * h) last.push(w);
+    else groups.push([w]);
+  }
+  if (groups.length < 2) return [line];
+  return groups.map(subLine);
+}
+
+function cropGray(g: Gray, x: number, y: number, w: number, h: number): Gray | null {
+  const x0 = Math.max(0, Math.round(x));
+  const y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(g.width, Math.round(x + w));
+  const y1 = Math.min(g.height, Math.round(y + h));
+  if (x1 - x0 < 8 || y1 - y0 < 8) return null;
+  const out = new Uint8Array((x1 - x0) * (y1 - y0));
+  for (let r = 0; r < y1 - y0; r++) out.set(g.data.subarray((y0 + r) * g.width + x0, (y0 + r) * g.width + x1), r * (x1 - x0));
+  return { data: out, width: x1 - x0, height: y1 - y0 };
 }
 
 /** OCRs an upright image of the document's visual zone and pairs each known label with the value printed under it. */
 export async function readVisualZone(pool: OcrPool, doc: Gray): Promise<VisualZone> {
   const page = await pool.recognize(await grayToPng(doc), { tessedit_pageseg_mode: '11' as never });
-  const lines = page.lines.filter((l) => l.text.trim().length > 0);
+  const lines = page.lines.flatMap(splitColumns).filter((l) => l.text.trim().length > 0);
   const cls = classify(lines);
   const fields: Partial<Record<VizField, VizValue>> = {};
   const labels: Partial<Record<VizField, string>> = {};
@@ -111,8 +177,21 @@ export async function readVisualZone(pool: OcrPool, doc: Gray): Promise<VisualZo
         bestV = v;
       }
     }
-    if (!bestV) continue;
     labels[c.label] = c.line.text.trim();
+    if (!bestV) {
+      // One-letter values (sex) are often dropped by page segmentation: read the cell under the label alone.
+      if (c.label === 'sex') {
+        const cell = cropGray(doc, L.x0 - 0.5 * h, L.y1 + 0.2 * h, 4 * h, 2.6 * h);
+        if (cell) {
+          const p = await pool.recognize(await grayToPng(cell), { tessedit_pageseg_mode: '8' as never });
+          // Capitals only: specks at the crop edge come back as lower-case noise.
+          const caps = p.text.replace(/[^A-Z]/g, '');
+          const m = caps.length <= 3 ? /[MFXW]/.exec(caps) : null;
+          if (m) fields.sex = { text: m[0], confidence: p.confidence / 100, bbox: { x0: L.x0, y0: L.y1, x1: L.x0 + 4 * h, y1: L.y1 + 2.6 * h } };
+        }
+      }
+      continue;
+    }
     fields[c.label] = { text: bestV.line.text.trim(), confidence: bestV.line.confidence / 100, bbox: bestV.line.bbox };
   }
   return { fields, labels, lineCount: lines.length };

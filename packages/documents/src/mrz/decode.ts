@@ -13,7 +13,7 @@ export interface Correction {
 }
 
 const allowed = (cls: CharClass, ch: string): boolean =>
-  ch === '<' || (cls === 'n' ? ch >= '0' && ch <= '9' : cls === 'a' ? ch >= 'A' && ch <= 'Z' : true);
+  ch === '<' || (cls === 'n' ? ch >= '0' && ch <= '9' : cls === 'a' ? ch >= 'A' && ch <= 'Z' : cls === 's' ? ch === 'M' || ch === 'F' || ch === 'X' : true);
 
 interface Alt {
   line: number;
@@ -51,6 +51,8 @@ const DIGIT_PRIOR = 0.03;
  * (a forged or mistyped MRZ) would be "repaired" into a valid one.
  */
 const MAX_SUBSTITUTION_COST = 0.105;
+/** Score a state code may give up to become a listed one (three glyphs together). */
+const MAX_STATE_COST = 0.25;
 
 /**
  * Chooses the MRZ text that best fits the per-slot scores under the format's rules: character
@@ -58,7 +60,7 @@ const MAX_SUBSTITUTION_COST = 0.105;
  * substitutions (in score lost) that make it hold, and only if the composite check, where the
  * format has one, holds as well. Name fields carry no check digit and keep their best reading.
  */
-export function decodeMrz(format: MrzFormat, slots: SlotScores[][]): { lines: string[]; raw: string[]; corrections: Correction[] } {
+export function decodeMrz(format: MrzFormat, slots: SlotScores[][], stateCodes?: ReadonlySet<string>): { lines: string[]; raw: string[]; corrections: Correction[] } {
   const { length } = FORMAT_SHAPE[format];
   const classes = positionClasses(format);
   const best: string[][] = [];
@@ -93,6 +95,38 @@ export function decodeMrz(format: MrzFormat, slots: SlotScores[][]): { lines: st
   });
 
   const text = (): string[] => best.map((l) => l.join(''));
+
+  // State codes are not protected by check digits but come from a closed list: take the listed code
+  // the glyphs support best, unless the reading is already a listed code or no code comes close.
+  if (stateCodes) {
+    for (const f of getLayout(format).fields) {
+      if (f.name !== 'issuingState' && f.name !== 'nationality') continue;
+      const { line, start, end } = f.span;
+      const scoreOf = (code: string): number => {
+        let t = 0;
+        for (let i = 0; i < end - start; i++) t += slots[line]?.[start + i]?.get(code[i] ?? '<') ?? -1;
+        return t;
+      };
+      const current = best[line].slice(start, end).join('');
+      if (stateCodes.has(current.replace(/<+$/, ''))) continue;
+      let bestCode: string | null = null;
+      let bestScore = -Infinity;
+      for (const code of stateCodes) {
+        const padded = (code + '<<<').slice(0, end - start);
+        const sc = scoreOf(padded);
+        if (sc > bestScore) {
+          bestScore = sc;
+          bestCode = padded;
+        }
+      }
+      if (bestCode && scoreOf(current) - bestScore <= MAX_STATE_COST) {
+        for (let i = 0; i < bestCode.length; i++) {
+          if (best[line][start + i] !== bestCode[i]) corrections.push({ line, position: start + i, from: best[line][start + i], to: bestCode[i], reason: 'class' });
+          best[line][start + i] = bestCode[i];
+        }
+      }
+    }
+  }
   const checks = getLayout(format).checks;
   const hasComposite = checks.some((c) => c.name === 'composite');
   const holds = (lines: string[], name: CheckName): boolean => runChecks(format, lines)[name]?.valid ?? true;

@@ -223,20 +223,21 @@ const maxOf = (a: Float32Array): number => {
 };
 
 export interface LineFeatures {
-  vectors: Float32Array[];
+  /** Feature vectors of every cell (computed on first use: the losing orientation never needs them). */
+  vectors: () => Float32Array[];
   /** Scale that fits the line best and the mean best correlation at it, over a sample of cells. */
   scale: number;
   affinity: number;
 }
 
-/** Cuts the cells of one MRZ line and finds the glyph scale; `affinity` says how OCR-B-like the line is. */
+/** Finds the glyph scale of one MRZ line on a sample of its cells; `affinity` says how OCR-B-like the line is. */
 export function lineFeatures(img: Gray, cells: { x: number; y: number }[], capH: number, pitch: number): LineFeatures {
   ensureTemplates();
-  const vectors = cells.map((c) => normalise(sample(img, inkCentre(img, c.x, c.y, capH, pitch), c.y, capH)));
+  const cut = (c: { x: number; y: number }): Float32Array => normalise(sample(img, inkCentre(img, c.x, c.y, capH, pitch), c.y, capH));
   // The scale is a property of the print run: choose it once per line on a sample of cells.
+  const probe = cells.filter((_, i) => i % 3 === 0).map(cut);
   let scale = 1;
   let affinity = -Infinity;
-  const probe = vectors.filter((_, i) => i % 3 === 0);
   for (const sc of SCALES) {
     const bank = templates!.get(sc)!;
     let total = 0;
@@ -246,13 +247,14 @@ export function lineFeatures(img: Gray, cells: { x: number; y: number }[], capH:
       scale = sc;
     }
   }
-  return { vectors, scale, affinity };
+  let all: Float32Array[] | null = null;
+  return { vectors: () => (all ??= cells.map(cut)), scale, affinity };
 }
 
 /** Scores every character for each cell of a line: correlation with its best reference glyph (1 = identical). */
 export function classifyCells(f: LineFeatures): GlyphScores[] {
   const bank = templates!.get(f.scale)!;
-  return f.vectors.map((v) => {
+  return f.vectors().map((v) => {
     const best = scoreCell(v, bank);
     const m: GlyphScores = new Map();
     for (let c = 0; c < GLYPH_ALPHABET.length; c++) m.set(GLYPH_ALPHABET[c], best[c]);

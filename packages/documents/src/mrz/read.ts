@@ -1,10 +1,10 @@
-import { parse as parseMrzPackage } from 'mrz';
+import { states as STATE_NAMES } from 'mrz';
 import { grayToPng, median, runningMax, sauvola, stretch, warp, type Gray, type Point } from '../image.ts';
 import type { OcrPage, OcrPool } from '../ocr.ts';
 import { decodeMrz, slotsFromText, type Correction, type SlotScores } from './decode.ts';
 import { classifyCells, lineFeatures, type LineFeatures } from './glyphs.ts';
 import type { MrzBandGeometry } from './locate.ts';
-import { FORMAT_SHAPE, extractFields, formatFromShape, runChecks, type CheckName, type CheckResult, type MrzFields, type MrzFormat } from './spec.ts';
+import { extractFields, formatFromShape, runChecks, type CheckName, type CheckResult, type MrzFields, type MrzFormat } from './spec.ts';
 
 /** Pixel height the band's characters are scaled to before OCR: the legacy classifier reads OCR-B best near this size. */
 const TARGET_CHAR_HEIGHT = 34;
@@ -264,6 +264,9 @@ async function readWithTesseract(pool: OcrPool, o: Oriented, band: MrzBandGeomet
   return read;
 }
 
+/** ICAO state codes (the `mrz` package's list) plus the specimen state Utopia. */
+const STATE_CODES: ReadonlySet<string> = new Set([...Object.keys(STATE_NAMES), 'UTO']);
+
 /** Decodes per-slot scores (or plain OCR text) into checked MRZ lines. */
 export function interpret(input: SlotScores[][] | string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
   const slots = typeof input[0] === 'string' ? slotsFromText(input as string[]) : (input as SlotScores[][]);
@@ -272,12 +275,12 @@ export function interpret(input: SlotScores[][] | string[], confidence: number, 
   if (!format) {
     return { format: 'unknown', lines: top, rawLines: top, valid: false, checks: {}, corrections: [], fields: null, confidence, glyphScore: 0, corners, grid: null, angle, charHeight };
   }
-  let decoded = decodeMrz(format, slots);
+  let decoded = decodeMrz(format, slots, STATE_CODES);
   // The document code decides between TD3 and MRV-A (TD2 and MRV-B), and the layouts differ in checks.
   const settled = formatFromShape(decoded.lines.length, decoded.lines[0].length, decoded.lines[0]) ?? format;
   if (settled !== format) {
     format = settled;
-    decoded = decodeMrz(format, slots);
+    decoded = decodeMrz(format, slots, STATE_CODES);
   }
   const { lines, corrections, raw } = decoded;
   const checks = runChecks(format, lines);
@@ -315,17 +318,3 @@ function rank(r: MrzRead): number {
   return (r.valid ? 100 : 0) + passed * 10 + r.glyphScore * 5 - r.corrections.filter((c) => c.reason === 'check').length;
 }
 
-/** National formats the `mrz` package knows beyond ICAO 9303 (French ID, Swiss and French licences). */
-export function parseNational(lines: string[]): { format: string; valid: boolean; fields: Record<string, string | null> } | null {
-  const shapes = new Set([`2x36`, `3x9`, `1x30`]);
-  if (!shapes.has(`${lines.length}x${lines[0]?.length ?? 0}`)) return null;
-  try {
-    const r = parseMrzPackage(lines, { autocorrect: true });
-    if (r.format === 'TD1' || r.format === 'TD2' || r.format === 'TD3') return null;
-    return { format: r.format, valid: r.valid, fields: r.fields as Record<string, string | null> };
-  } catch {
-    return null;
-  }
-}
-
-export { FORMAT_SHAPE };

@@ -14,8 +14,8 @@ export const FORMAT_SHAPE: Record<MrzFormat, { lines: number; length: number }> 
   MRVB: { lines: 2, length: 36 },
 };
 
-/** a = A–Z, n = 0–9, x = A–Z or 0–9; `<` is allowed everywhere as the filler. */
-export type CharClass = 'a' | 'n' | 'x';
+/** a = A–Z, n = 0–9, x = A–Z or 0–9, s = sex (M, F, X); `<` is allowed everywhere as the filler. */
+export type CharClass = 'a' | 'n' | 'x' | 's';
 
 export interface Span {
   line: number;
@@ -56,7 +56,7 @@ function layout(format: MrzFormat): { fields: FieldSpec[]; checks: CheckSpec[] }
       f('optional1', s(0, 15, 30), 'x');
       f('birthDate', s(1, 0, 6), 'n');
       f('birthDateCheck', s(1, 6, 7), 'n');
-      f('sex', s(1, 7, 8), 'a');
+      f('sex', s(1, 7, 8), 's');
       f('expiryDate', s(1, 8, 14), 'n');
       f('expiryDateCheck', s(1, 14, 15), 'n');
       f('nationality', s(1, 15, 18), 'a');
@@ -83,7 +83,7 @@ function layout(format: MrzFormat): { fields: FieldSpec[]; checks: CheckSpec[] }
       f('nationality', s(1, 10, 13), 'a');
       f('birthDate', s(1, 13, 19), 'n');
       f('birthDateCheck', s(1, 19, 20), 'n');
-      f('sex', s(1, 20, 21), 'a');
+      f('sex', s(1, 20, 21), 's');
       f('expiryDate', s(1, 21, 27), 'n');
       f('expiryDateCheck', s(1, 27, 28), 'n');
       checks.push(

@@ -28,7 +28,7 @@ const GIVEN_NAMES = [
   'AMARA', 'HIROSHI', 'MIN JUN', 'OLGA', 'PETER JOHN', 'FATIMA', 'LUCAS', 'NIAMH', 'ÅSA', 'CHLOÉ', 'MATEUSZ', 'SIOBHÁN',
   'KEITH', 'ELENA SOFIA', 'TOMÁŠ', 'INGRID', 'CHIDI', 'LUCÍA', 'MIKAEL', 'NOÉMIE', 'RAFAEL', 'YUKI', 'GRETA', 'OMAR',
 ];
-export const STATES = [
+const STATES = [
   'UTO', 'D', 'FRA', 'GBR', 'USA', 'CAN', 'ESP', 'ITA', 'NLD', 'POL', 'SWE', 'NOR', 'FIN', 'DNK', 'IRL', 'PRT', 'GRC',
   'TUR', 'BRA', 'MEX', 'JPN', 'KOR', 'IND', 'NGA', 'ZAF', 'AUS', 'NZL', 'CHE', 'AUT', 'BEL', 'CZE', 'ROU', 'UKR', 'EST', 'ARG',
 ] as const;
