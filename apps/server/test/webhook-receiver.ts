@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the receiver does with one request. */
 export type Reply =
-  | { status: number; headers?: Record<string, string>; body?: string }
+  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
   /** Accepts the request and never answers (the sender must time out). */
   | { hang: true }
   /** Destroys the connection without an answer. */
@@ -41,8 +41,12 @@ export async function startReceiver(respond: (r: Received, n: number) => Reply =
         req.socket.destroy();
         return;
       }
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body ?? '');
+      const answer = () => {
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body ?? '');
+      };
+      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      else answer();
     });
   });
   server.on('connection', (s) => {

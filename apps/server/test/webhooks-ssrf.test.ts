@@ -128,7 +128,7 @@ describe('SSRF guard', () => {
     for (const url of urls) planted.set(await plantEndpoint(url), url);
     const flowId = await makeFlow(o.api, [{ id: 'q', type: 'questionnaire', settings: { schema: QUESTIONNAIRE } }]);
     await o.api.post('/v1/applicants', { externalUserId: 'ssrf-1', flowId });
-    const jobs = await t.ctx.webhooks.engine.claim(200);
+    const jobs = (await t.ctx.webhooks.engine.claim(200)).filter((j) => planted.has(j.delivery.endpointId));
     expect(jobs).toHaveLength(urls.length);
     await Promise.all(jobs.map((j) => t.ctx.webhooks.engine.attempt(j)));
     const attempts = await t.ctx.db

@@ -9,8 +9,8 @@ import { ATTEMPT_TIMEOUT_MS } from '../modules/webhook/delivery-policy.ts';
  * with SKIP LOCKED under a lease, see webhook-dal.ts). pg-boss hands a worker a batch and waits for the whole
  * batch, so one receiver that takes 15 s to time out would hold up every delivery fetched with it; and its
  * retry schedule cannot honour Retry-After. Here each delivery holds one of `concurrency` slots only for its
- * own attempt, a slot is refilled as soon as it frees, and one endpoint never gets more than a quarter of the
- * slots, so a slow receiver delays only its own deliveries.
+ * own attempt, a slot is refilled as soon as it frees, and one endpoint never takes more than three quarters
+ * of the slots, so a receiver that hangs cannot stop deliveries to the others.
  *
  * Crash safety comes from the lease: a worker killed mid-attempt leaves its deliveries claimed until the
  * lease ends, then any worker sends them again with the same webhook-id. Nothing is lost; a receiver may
@@ -19,7 +19,11 @@ import { ATTEMPT_TIMEOUT_MS } from '../modules/webhook/delivery-policy.ts';
 export function createWebhookWorker(deps: { engine: TDeliveryEngine; logger: Logger; concurrency: number; pollMs?: number }) {
   const { engine, logger, concurrency } = deps;
   const pollMs = deps.pollMs ?? 200;
-  const perEndpoint = Math.max(1, Math.ceil(concurrency / 4));
+  const busyPollMs = Math.max(1, Math.round(pollMs / 10));
+  // One endpoint may fill three quarters of the slots: the usual single endpoint gets nearly all the
+  // throughput, and a stuck one still leaves a quarter to everybody else.
+  const perEndpoint = Math.max(1, concurrency - Math.floor(concurrency / 4));
+  const minClaim = Math.max(1, Math.floor(concurrency / 8));
   // Claimed beyond an endpoint's share: they wait here, under their lease, for that endpoint's next free slot.
   const waiting = new Map<string, DeliveryJob[]>();
   const active = new Map<string, number>();
@@ -84,21 +88,24 @@ export function createWebhookWorker(deps: { engine: TDeliveryEngine; logger: Log
   async function pump() {
     while (running) {
       const room = Math.min(100, concurrency - inFlight.size - waitingCount);
-      let full = false;
-      if (room > 0) {
+      let claimed = -1;
+      // Under load, claim in batches rather than one freed slot at a time: each claim scans the queue index.
+      if (room >= minClaim || (room > 0 && inFlight.size + waitingCount === 0)) {
         const saturated = [...active].filter(([, n]) => n >= perEndpoint).map(([ep]) => ep);
         try {
           const jobs = await engine.claim(room, saturated);
           dispatch(jobs);
-          full = jobs.length === room;
+          claimed = jobs.length;
         } catch (err) {
           logger.error({ err: { message: (err as Error).message } }, 'webhook claim failed');
         }
       }
-      // A full claim means more may be due: claim again at once. Otherwise sleep until a slot frees or the poll.
-      if (full && running) continue;
+      // A full claim means more may be due: claim again at once. While events keep coming, look again soon;
+      // when the queue is empty, poll slowly. A freed slot wakes the loop early.
+      if (claimed === room && running) continue;
+      const wait = claimed > 0 ? busyPollMs : pollMs;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
+        const t = setTimeout(resolve, wait);
         wake = () => {
           clearTimeout(t);
           resolve();

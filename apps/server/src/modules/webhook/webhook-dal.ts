@@ -4,6 +4,15 @@ import type { DB, DeliveryStatus, Mode, WebhookDelivery } from '../../db/types.t
 export type Scope = { orgId: string; mode: Mode };
 type Executor = Kysely<DB> | Transaction<DB>;
 
+export type RecordItem = {
+  id: string;
+  token: string;
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  attempt: AttemptRecord;
+};
+
 export type AttemptRecord = {
   attemptedAt: Date;
   webhookTimestamp: number;
@@ -55,35 +64,51 @@ export function webhookDal(db: Kysely<DB>) {
     },
 
     /**
-     * Records an attempt and the delivery's new state in one statement, only while this worker still holds
-     * the lease: if the lease ran out and another worker took over, that worker's result is the one kept.
+     * Records attempts and their deliveries' new states, many in one statement (one commit for a whole batch
+     * of results), each only while its worker still holds the lease: if a lease ran out and another worker
+     * took over, that worker's result is the one kept. Returns the ids that were recorded.
      */
-    async recordAttempt(
-      id: string,
-      token: string,
-      next: { status: DeliveryStatus; nextAttemptAt: Date | null; lastError: string | null },
-      a: AttemptRecord,
-    ): Promise<boolean> {
-      const r = await sql<{ attemptNo: number }>`
-        WITH d AS (
-          UPDATE webhook_deliveries
-          SET status = ${next.status},
-              next_attempt_at = COALESCE(${next.nextAttemptAt}::timestamptz, now()),
+    async recordAttempts(items: RecordItem[]): Promise<Set<string>> {
+      const rows = items.map((i) => ({
+        id: i.id,
+        token: i.token,
+        status: i.status,
+        next_attempt_at: i.nextAttemptAt?.toISOString() ?? null,
+        last_error: i.lastError,
+        attempted_at: i.attempt.attemptedAt.toISOString(),
+        webhook_timestamp: i.attempt.webhookTimestamp,
+        url: i.attempt.url,
+        status_code: i.attempt.statusCode,
+        latency_ms: i.attempt.latencyMs,
+        response_snippet: i.attempt.responseSnippet,
+        error: i.attempt.error,
+        success: i.attempt.success,
+      }));
+      const r = await sql<{ deliveryId: string }>`
+        WITH r AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+            id text, token text, status text, next_attempt_at timestamptz, last_error text, attempted_at timestamptz,
+            webhook_timestamp bigint, url text, status_code integer, latency_ms integer, response_snippet text, error text, success boolean)
+        ),
+        d AS (
+          UPDATE webhook_deliveries w
+          SET status = r.status,
+              next_attempt_at = COALESCE(r.next_attempt_at, now()),
               lease_token = NULL,
-              last_status_code = ${a.statusCode}::integer,
-              last_error = ${next.lastError}::text,
-              last_attempt_at = ${a.attemptedAt}::timestamptz,
-              delivered_at = CASE WHEN ${a.success}::boolean THEN ${a.attemptedAt}::timestamptz ELSE delivered_at END
-          WHERE id = ${id} AND lease_token = ${token}
-          RETURNING id, attempts
+              last_status_code = r.status_code,
+              last_error = r.last_error,
+              last_attempt_at = r.attempted_at,
+              delivered_at = CASE WHEN r.success THEN r.attempted_at ELSE w.delivered_at END
+          FROM r
+          WHERE w.id = r.id AND w.lease_token = r.token
+          RETURNING w.id, w.attempts, r.token
         )
         INSERT INTO webhook_attempts
           (delivery_id, attempt_no, attempted_at, webhook_timestamp, url, status_code, latency_ms, response_snippet, error, success, next_attempt_at)
-        SELECT id, attempts, ${a.attemptedAt}::timestamptz, ${a.webhookTimestamp}::bigint, ${a.url}, ${a.statusCode}::integer, ${a.latencyMs}::integer,
-               ${a.responseSnippet}::text, ${a.error}::text, ${a.success}::boolean, ${next.nextAttemptAt}::timestamptz
-        FROM d
-        RETURNING attempt_no`.execute(db);
-      return r.rows.length === 1;
+        SELECT d.id, d.attempts, r.attempted_at, r.webhook_timestamp, r.url, r.status_code, r.latency_ms, r.response_snippet, r.error, r.success, r.next_attempt_at
+        FROM d JOIN r ON r.id = d.id AND r.token = d.token
+        RETURNING delivery_id`.execute(db);
+      return new Set(r.rows.map((x) => x.deliveryId));
     },
 
     /** Ends a claimed delivery without an HTTP attempt (its endpoint was disabled or deleted meanwhile). */

@@ -8,7 +8,7 @@ import { renderBody } from './webhook-payload.ts';
 import { postWebhook } from './webhook-sender.ts';
 import { signatureHeaders } from './signing.ts';
 import { parseWebhookUrl, resolveWebhookTarget, WebhookUrlError, type Resolver } from './ssrf.ts';
-import type { TWebhookDal } from './webhook-dal.ts';
+import type { RecordItem, TWebhookDal } from './webhook-dal.ts';
 
 export const SECRET_PURPOSE = 'webhook-secrets';
 
@@ -68,6 +68,33 @@ export function deliveryEngineFactory(deps: {
 }) {
   const { db, dal, crypto: enc, logger, timeScale } = deps;
   const materials = new Map<string, EndpointMaterial>();
+
+  // Results are written in groups: while one write is in flight, the results that finish meanwhile wait and
+  // go together in the next statement. One commit per group instead of per delivery; no wait when idle.
+  const pending: { item: RecordItem; done: (ok: boolean) => void; fail: (err: unknown) => void }[] = [];
+  let writing = false;
+  async function drain() {
+    writing = true;
+    try {
+      while (pending.length) {
+        const batch = pending.splice(0, 200);
+        try {
+          const ok = await dal.recordAttempts(batch.map((b) => b.item));
+          for (const b of batch) b.done(ok.has(b.item.id));
+        } catch (err) {
+          for (const b of batch) b.fail(err);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  }
+  function record(item: RecordItem): Promise<boolean> {
+    return new Promise((done, fail) => {
+      pending.push({ item, done, fail });
+      if (!writing) void drain();
+    });
+  }
 
   function material(e: EndpointRow): EndpointMaterial {
     // A changed endpoint (rotation, new headers) or application (new crypto key) has a new updatedAt.
@@ -156,11 +183,13 @@ export function deliveryEngineFactory(deps: {
     const status = verdict.kind === 'delivered' ? 'delivered' : verdict.kind === 'retry' ? 'pending' : 'failed';
     const nextAttemptAt = verdict.kind === 'retry' ? new Date(now + verdict.delayMs) : null;
     const lastError = verdict.kind === 'delivered' ? null : (result.error ?? `HTTP ${result.statusCode}`);
-    const recorded = await dal.recordAttempt(
-      d.id,
+    const recorded = await record({
+      id: d.id,
       token,
-      { status, nextAttemptAt, lastError },
-      {
+      status,
+      nextAttemptAt,
+      lastError,
+      attempt: {
         attemptedAt,
         webhookTimestamp: timestamp,
         url: e.url,
@@ -170,7 +199,7 @@ export function deliveryEngineFactory(deps: {
         error: result.error,
         success: verdict.kind === 'delivered',
       },
-    );
+    });
     if (!recorded) {
       logger.warn({ deliveryId: d.id }, 'webhook delivery lease lost before its attempt was recorded');
       return { recorded, result, status };
