@@ -95,7 +95,7 @@ describe('applications and API keys', () => {
 
   it('rotates the crypto key and keeps webhook headers encrypted at rest', async () => {
     const o = await newOrg(t);
-    const created = await o.owner.post('/v1/applications', { name: 'Mobile', webhookUrl: 'https://hooks.example.com/x', webhookHeaders: { 'X-Secret': 'hunter2' } });
+    const created = await o.owner.post('/v1/applications', { name: 'Mobile', webhookUrl: 'https://93.184.215.14/x', webhookHeaders: { 'X-Secret': 'hunter2' } });
     expect(created.status).toBe(201);
     expect(Buffer.from(created.body.cryptoKey, 'base64')).toHaveLength(32);
     const raw = await t.ctx.db.selectFrom('applications').select('webhookHeaders').where('id', '=', created.body.id).executeTakeFirstOrThrow();

@@ -89,12 +89,15 @@ export function applicantViewFactory(deps: { db: Kysely<DB>; crypto: Crypto; ste
     },
 
     async full(a: Applicant, pii: boolean) {
-      const { definition, steps, submissions: subs } = await deps.steps.stepViews(db, a);
-      const files = await db.selectFrom('files').select(['id', 'kind', 'mime', 'width', 'height', 'capturedAt', 'createdAt', 'submissionId']).where('applicantId', '=', a.id).where('erasedAt', 'is', null).execute();
+      // Independent reads: on PostgreSQL they run on separate connections at once.
+      const [{ definition, steps, submissions: subs }, files, docs, warnings, sessions] = await Promise.all([
+        deps.steps.stepViews(db, a),
+        db.selectFrom('files').select(['id', 'kind', 'mime', 'width', 'height', 'capturedAt', 'createdAt', 'submissionId']).where('applicantId', '=', a.id).where('erasedAt', 'is', null).execute(),
+        db.selectFrom('documents').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute(),
+        db.selectFrom('warnings').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute(),
+        db.selectFrom('applicantSessions').selectAll().where('applicantId', '=', a.id).orderBy('createdAt', 'desc').execute(),
+      ]);
       const filesOf = (id: string) => files.filter((f) => f.submissionId === id);
-      const docs = await db.selectFrom('documents').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute();
-      const warnings = await db.selectFrom('warnings').selectAll().where('applicantId', '=', a.id).orderBy('createdAt').execute();
-      const sessions = await db.selectFrom('applicantSessions').selectAll().where('applicantId', '=', a.id).orderBy('createdAt', 'desc').execute();
       const opened = sessions.find((s) => s.openedAt);
       const device = opened ? deps.sessions.device(opened) : null;
       const fixedInfo = a.fixedInfoEnc ? crypto.decryptJson(a.fixedInfoEnc, a.id) : null;
