@@ -48,7 +48,9 @@ export function quadFromMrz(read: MrzRead): DocumentQuad | null {
  * Finds the document against its background: pixels that differ from the colour of the image border
  * and form one large region. Returns null when the border itself is the document (a tight scan).
  */
-export function quadFromEdges(img: Rgb): DocumentQuad | null {
+export function quadFromEdges(full: Rgb): DocumentQuad | null {
+  // Half resolution locates an outline to a pixel or two of the working raster at a quarter of the cost.
+  const img = halve(full);
   const { width: w, height: h, data } = img;
   const band = Math.max(2, Math.round(Math.min(w, h) * 0.02));
   let n = 0;
@@ -101,7 +103,23 @@ export function quadFromEdges(img: Rgb): DocumentQuad | null {
   }
   const fill = best.area / ((best.x1 - best.x0 + 1) * (best.y1 - best.y0 + 1));
   if (fill < 0.6) return null;
-  return { corners: [tl, tr, br, bl].map(({ x, y }) => ({ x, y })), source: 'edges', angle: Math.atan2(tr.y - tl.y, tr.x - tl.x) };
+  return { corners: [tl, tr, br, bl].map(({ x, y }) => ({ x: 2 * x + 0.5, y: 2 * y + 0.5 })), source: 'edges', angle: Math.atan2(tr.y - tl.y, tr.x - tl.x) };
+}
+
+function halve(img: Rgb): Rgb {
+  const w = img.width >> 1;
+  const h = img.height >> 1;
+  const out = new Uint8Array(w * h * 3);
+  const W = img.width;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const a = (2 * y * W + 2 * x) * 3;
+      const b = a + W * 3;
+      const o = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) out[o + c] = (img.data[a + c] + img.data[a + 3 + c] + img.data[b + c] + img.data[b + 3 + c] + 2) >> 2;
+    }
+  }
+  return { data: out, width: w, height: h };
 }
 
 /** Overlap of two quads' bounding boxes (intersection over union): enough to tell agreement. */

@@ -280,7 +280,8 @@ export function median(values: number[]): number {
 }
 
 export function percentile(values: ArrayLike<number>, p: number): number {
-  const s = Array.from(values).sort((a, b) => a - b);
+  // Typed-array sort is numeric and several times faster than Array#sort with a comparator.
+  const s = Float64Array.from(values).sort();
   if (s.length === 0) return NaN;
   const idx = Math.min(s.length - 1, Math.max(0, Math.round((s.length - 1) * p)));
   return s[idx];

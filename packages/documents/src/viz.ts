@@ -141,6 +141,14 @@ function splitColumns(line: OcrLine): OcrLine[] {
   return groups.map(subLine);
 }
 
+/** A white margin: tesseract's page analysis misbehaves on crops whose ink touches the border. */
+function padWhite(g: Gray, m: number): Gray {
+  const w = g.width + 2 * m;
+  const out = new Uint8Array(w * (g.height + 2 * m)).fill(255);
+  for (let y = 0; y < g.height; y++) out.set(g.data.subarray(y * g.width, (y + 1) * g.width), (y + m) * w + m);
+  return { data: out, width: w, height: g.height + 2 * m };
+}
+
 function cropGray(g: Gray, x: number, y: number, w: number, h: number): Gray | null {
   const x0 = Math.max(0, Math.round(x));
   const y0 = Math.max(0, Math.round(y));
@@ -183,7 +191,7 @@ export async function readVisualZone(pool: OcrPool, doc: Gray): Promise<VisualZo
       if (c.label === 'sex') {
         const cell = cropGray(doc, L.x0 - 0.5 * h, L.y1 + 0.2 * h, 4 * h, 2.6 * h);
         if (cell) {
-          const p = await pool.recognize(await grayToPng(cell), { tessedit_pageseg_mode: '8' as never });
+          const p = await pool.recognize(await grayToPng(padWhite(cell, Math.round(h))), { tessedit_pageseg_mode: '8' as never });
           // Capitals only: specks at the crop edge come back as lower-case noise.
           const caps = p.text.replace(/[^A-Z]/g, '');
           const m = caps.length <= 3 ? /[MFXW]/.exec(caps) : null;
