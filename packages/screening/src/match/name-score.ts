@@ -378,7 +378,9 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
     if (bi < 0) break;
     usedQ[bi] = 1;
     usedC[bj] = 1;
-    const w = q.weight[bi] > c.weight[bj] ? q.weight[bi] : c.weight[bj];
+    // A paired word weighs what the listed word weighs: a misspelt query word is unseen in the lists,
+    // and would otherwise count as rare exactly because of the typo.
+    const w = c.weight[bj];
     const agree = agreement(bs);
     num += w * agree;
     den += w * (1 + conflictW * (1 - agree));

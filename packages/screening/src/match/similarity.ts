@@ -58,7 +58,8 @@ export function stringSimilarity(a: string, b: string): number {
   let sim = Math.min(jw, edit);
   // Transliteration changes first letters (Usama/Osama, Gaddafi/Qadhafi, Wolodymyr/Volodymyr); a
   // changed first letter only costs when the rest does not carry the match.
-  if (a.charCodeAt(0) !== b.charCodeAt(0)) sim -= 0.03;
+  const swapped = a.length > 1 && b.length > 1 && a[0] === b[1] && a[1] === b[0];
+  if (a.charCodeAt(0) !== b.charCodeAt(0) && !swapped) sim -= 0.03;
   return sim < 0 ? 0 : sim;
 }
 
