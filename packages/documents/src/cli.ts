@@ -48,7 +48,7 @@ async function readInput(path: string, label: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new EngineError('corrupt_image', `cannot read the ${label} image ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new EngineError('unreadable_file', `cannot read the ${label} image ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }
 

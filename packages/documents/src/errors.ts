@@ -5,6 +5,7 @@ export type EngineErrorCode =
   | 'corrupt_image'
   | 'polyglot'
   | 'empty_file'
+  | 'unreadable_file'
   | 'invalid_options'
   | 'engine_closed';
 

@@ -98,13 +98,17 @@ function containerEnd(buf: Buffer, mime: ImageMime): number | null {
   return null;
 }
 
-/** Trailing bytes a camera may legitimately add: padding, or further JPEG images (MPF previews). */
-function benignTrailer(trailer: Buffer): boolean {
-  if (trailer.length === 0) return true;
-  if (trailer.every((b) => b === 0 || b === 0xff || b === 0x0a || b === 0x0d)) return true;
-  const firstJpeg = trailer.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
-  if (firstJpeg >= 0 && firstJpeg < 16) return !/PK\x03\x04|%PDF-|Rar!|7z\xbc\xaf/.test(trailer.toString('latin1'));
-  return false;
+// Signatures of containers and executables: what turns trailing bytes into a second file.
+const FOREIGN = ['PK\x03\x04', 'PK\x05\x06', '%PDF-', 'Rar!\x1a\x07', '7z\xbc\xaf\x27\x1c', '\x7fELF', '__HALT_COMPILER', '<?php', '<script', '<html', '#!/', 'GIF8', '\x1f\x8b\x08'];
+
+/**
+ * Phones append their own data after the image (Samsung trailers, MPF previews): harmless, and
+ * re-encoding drops it. Trailing data carrying another container or executable is a polyglot.
+ */
+function foreignTrailer(trailer: Buffer): string | null {
+  const text = trailer.toString('latin1');
+  if (text.startsWith('MZ')) return 'MZ';
+  return FOREIGN.find((sig) => text.includes(sig)) ?? null;
 }
 
 /** Estimates JPEG quality (IJG scale) from the luminance quantisation table. */
@@ -161,8 +165,8 @@ export async function intake(buffer: Buffer, limits: IntakeLimits = {}): Promise
 
   const end = containerEnd(buffer, mime);
   if (end === null) throw new EngineError('corrupt_image', 'the image is truncated or malformed');
-  if (end < buffer.length && !benignTrailer(buffer.subarray(end))) {
-    throw new EngineError('polyglot', 'the file carries data after the end of the image');
+  if (end < buffer.length && foreignTrailer(buffer.subarray(end))) {
+    throw new EngineError('polyglot', 'the file carries another file after the end of the image');
   }
   const text = buffer.toString('latin1');
   if (ACTIVE_CONTENT.some((re) => re.test(text))) {

@@ -65,6 +65,12 @@ describe('intake', () => {
     await rejects(garbage, 'corrupt_image');
   });
 
+  it('accepts camera trailers after the image and drops them', async () => {
+    const trailer = Buffer.concat([Buffer.from('SEFH', 'latin1'), Buffer.alloc(64, 3), Buffer.from('SEFT', 'latin1')]);
+    const r = await intake(Buffer.concat([await photo('jpeg'), trailer]));
+    expect(r.image.includes(Buffer.from('SEFH'))).toBe(false);
+  });
+
   it('rejects polyglots: appended archives and embedded script', async () => {
     const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(100, 1)]);
     await rejects(Buffer.concat([await photo('jpeg'), zip]), 'polyglot');
