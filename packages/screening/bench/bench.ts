@@ -259,7 +259,7 @@ log(`UN positives (${resolvable}/${untreated.length} rows found in the UN file):
 log(`negatives: ${fpQueries}/${negatives.length} queries with a hit = false-positive rate ${((fpQueries / negatives.length) * 100).toFixed(2)}%`);
 
 // ---------------------------------------------------------------- baselines over the same names
-const baselineSample = Number(process.env.BENCH_BASELINE_SAMPLE ?? 300);
+const baselineSample = Number(process.env.BENCH_BASELINE_SAMPLE ?? 150);
 const baselines: Record<string, unknown> = {};
 for (const [name, make] of [
   ['bruteForceJaroWinkler', () => new JaroWinklerScan(entities)],

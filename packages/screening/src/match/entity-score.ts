@@ -4,7 +4,7 @@ import { analyzeName, rulesFor, type NameRules } from '../normalize/name.ts';
 import { foldIdentifier } from '../normalize/text.ts';
 import { DEFAULT_THRESHOLD, LIST_FLOOR, summarize, type Match, type MatchFeature, type ScreeningQuery } from '../query.ts';
 import type { Entity, NameKind } from '../types.ts';
-import { compactOf, prepareName, scoreNames, type NameScore, type PreparedName } from './name-score.ts';
+import { prepareName, scoreNames, type NameScore, type PreparedName } from './name-score.ts';
 import { tokenSimilarity } from './similarity.ts';
 
 /** Points added to or taken from the name score by the other evidence (global, see README). */
@@ -52,7 +52,7 @@ export function prepareEntity(entity: Entity, rarity: RarityFn = UNIFORM): Prepa
     // Entity names are analysed once, outside the query cache (which they would only crowd out).
     const a = analyzeName(key, rules === 'any' ? 'any' : rules === 'person' ? 'person' : 'organization', false);
     if (!a.tokens.length && !a.legal.length) continue;
-    names.push({ raw: key, kind: n.kind, prepared: prepareName(a, compactOf(key), a.tokens.map(rarity)) });
+    names.push({ raw: key, kind: n.kind, prepared: prepareName(a, a.tokens.map(rarity)) });
   }
   const dobs: DateInterval[] = [];
   for (const d of entity.birthDates ?? []) {
@@ -121,7 +121,7 @@ export function queryNamesFor(pq: PreparedQuery, rules: NameRules): PreparedName
     const schema = effective === 'person' ? 'person' : effective === 'org' ? 'organization' : 'any';
     list = pq.names.map((raw) => {
       const a = analyzeName(raw, schema);
-      return prepareName(a, compactOf(raw), a.tokens.map(pq.rarity));
+      return prepareName(a, a.tokens.map(pq.rarity));
     });
     pq.byRules.set(rules, list);
   }

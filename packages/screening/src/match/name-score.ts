@@ -1,5 +1,4 @@
 import { analyzeName, TK_INITIAL, TK_NUMBER, TK_PARTICLE, TK_STOP, TK_WORD, type AnalyzedName } from '../normalize/name.ts';
-import { foldWords } from '../normalize/text.ts';
 import { equivalence, stringSimilarity, tokenSimilarity } from './similarity.ts';
 
 /**
@@ -12,8 +11,6 @@ export interface PreparedName extends AnalyzedName {
   rarity: number[];
   /** Kind weight x rarity per token (derived; refreshed with setRarity). */
   weights: number[];
-  /** All folded words joined, legal forms included: catches "SiemensAG" = "Siemens AG". */
-  compact: string;
 }
 
 export type PairKind = 'exact' | 'variant' | 'fuzzy' | 'initial' | 'merged' | 'conflict' | 'legal';
@@ -73,9 +70,9 @@ function baseWeight(kind: number): number {
   }
 }
 
-export function prepareName(a: AnalyzedName, compactWords: string, rarity?: number[]): PreparedName {
+export function prepareName(a: AnalyzedName, rarity?: number[]): PreparedName {
   const r = rarity ?? a.tokens.map(() => 1);
-  return { ...a, rarity: r, weights: a.tokens.map((_, i) => baseWeight(a.kinds[i]) * r[i]), compact: compactWords };
+  return { ...a, rarity: r, weights: a.tokens.map((_, i) => baseWeight(a.kinds[i]) * r[i]) };
 }
 
 export function setRarity(n: PreparedName, rarity: number[]): void {
@@ -489,11 +486,5 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
 /** Analyse and prepare a raw name with uniform rarity (no index statistics). */
 export function prepareRaw(raw: string, schema: Parameters<typeof analyzeName>[1], rarity?: (token: string) => number): PreparedName {
   const a = analyzeName(raw, schema);
-  return prepareName(a, compactOf(raw), rarity ? a.tokens.map(rarity) : undefined);
-}
-
-export function compactOf(raw: string): string {
-  return foldWords(raw)
-    .map((w) => w.text)
-    .join('');
+  return prepareName(a, rarity ? a.tokens.map(rarity) : undefined);
 }

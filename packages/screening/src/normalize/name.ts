@@ -20,6 +20,8 @@ export interface AnalyzedName {
   /** Legal-form classes found in the name (organisations); they are compared apart from the tokens. */
   legal: string[];
   rules: NameRules;
+  /** All folded words joined (legal forms included), in reading order: "SiemensAG" = "Siemens AG". */
+  compact: string;
 }
 
 export function rulesFor(schema: Schema | 'any' | undefined): NameRules {
@@ -133,6 +135,7 @@ function analyze(raw: string, rules: NameRules): AnalyzedName {
   const data = shippedData();
   const folded = foldWords(reorderComma(raw, rules));
   let words = folded.map((w) => w.text);
+  const compact = words.join('');
   let abjad = folded.map((w) => w.abjad);
 
   const legal: string[] = [];
@@ -195,5 +198,5 @@ function analyze(raw: string, rules: NameRules): AnalyzedName {
     return TK_WORD;
   });
   // Most names have no abjad word: share one empty array (reads of it give undefined = false).
-  return { tokens: words, kinds, abjad: abjad.some(Boolean) ? abjad : NO_ABJAD, legal, rules };
+  return { tokens: words, kinds, abjad: abjad.some(Boolean) ? abjad : NO_ABJAD, legal, rules, compact };
 }
