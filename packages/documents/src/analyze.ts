@@ -198,15 +198,16 @@ export class DocumentEngine {
       for (const s of sides) if (!s.mrz) s.barcode = (await time('barcode', () => readDocumentBarcodes(s.intake.image)))[0] ?? null;
     }
     for (const s of sides) s.quad = locateOutline(s);
-    const quality = await time('quality', async () => {
-      const q: { front: QualityReport; back?: QualityReport } = { front: undefined as unknown as QualityReport };
+    const reports = await time('quality', async () => {
+      const out = new Map<'front' | 'back', QualityReport>();
       for (const s of sides) {
         const c = s.quad.corners.reduce((a, p) => ({ x: a.x + p.x / 4 / s.scale, y: a.y + p.y / 4 / s.scale }), { x: 0, y: 0 });
         const chroma = await centreCrop(s.intake.image, s.full, c);
-        q[s.name] = assessQuality({ rgb: s.rgb, gray: s.gray, fullGray: s.full, chroma, scale: s.scale, quad: s.quad, mrzCharHeight: s.mrz ? s.mrz.charHeight : null }, options.quality);
+        out.set(s.name, assessQuality({ rgb: s.rgb, gray: s.gray, fullGray: s.full, chroma, scale: s.scale, quad: s.quad, mrzCharHeight: s.mrz ? s.mrz.charHeight : null }, options.quality));
       }
-      return q;
+      return out;
     });
+    const quality: DocumentResult['quality'] = { front: reports.get('front')!, ...(reports.has('back') ? { back: reports.get('back')! } : {}) };
 
     const now = options.now ?? new Date();
     const barcodeSide = sides.find((s) => s.barcode?.aamva);

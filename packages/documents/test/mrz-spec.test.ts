@@ -118,3 +118,19 @@ describe('check-digit decoder', () => {
     expect(Object.values(runChecks('TD3', lines)).every((c) => c?.valid)).toBe(false);
   });
 });
+
+describe('formats beyond ICAO 9303 known to the mrz package', () => {
+  it('reads the French national ID card (2×36) with its own check digits', async () => {
+    const { interpret } = await import('../src/mrz/read.ts');
+    const l1 = ('IDFRA' + 'MARTIN' + '<'.repeat(25)).slice(0, 30) + '123456';
+    let l2 = '880692310285';
+    l2 += checkDigit(l2) + ('CHRISTIANE<<NICOLE' + '<'.repeat(14)).slice(0, 14) + '640314' + checkDigit('640314') + 'F';
+    l2 += checkDigit(l1 + l2);
+    const r = interpret([l1, l2], 1, [], 0, 10);
+    expect(r).toMatchObject({ format: 'FRENCH_NATIONAL_ID', valid: true });
+    expect(r.fields).toMatchObject({ surname: 'MARTIN', documentNumber: '880692310285', birthDate: '640314', sex: 'F' });
+    const forged = interpret([l1, l2.slice(0, 12) + String((Number(l2[12]) + 1) % 10) + l2.slice(13)], 1, [], 0, 10);
+    expect(forged.valid).toBe(false);
+    expect(forged.checks.documentNumber?.valid).toBe(false);
+  });
+});

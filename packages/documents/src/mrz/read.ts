@@ -1,4 +1,4 @@
-import { states as STATE_NAMES } from 'mrz';
+import { parse as parseMrz, states as STATE_NAMES } from 'mrz';
 import { grayToPng, median, runningMax, sauvola, stretch, warp, type Gray, type Point } from '../image.ts';
 import type { OcrPage, OcrPool } from '../ocr.ts';
 import { decodeMrz, slotsFromText, type Correction, type SlotScores } from './decode.ts';
@@ -271,6 +271,8 @@ const STATE_CODES: ReadonlySet<string> = new Set([...Object.keys(STATE_NAMES), '
 export function interpret(input: SlotScores[][] | string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
   const slots = typeof input[0] === 'string' ? slotsFromText(input as string[]) : (input as SlotScores[][]);
   const top = slots.map((row) => row.map((m) => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '<').join(''));
+  // France's national ID card (2×36, not ICAO 9303) is read by the `mrz` package, which knows it.
+  if (top.length === 2 && top[0].length === 36 && top[0].startsWith('IDFRA')) return frenchId(top, confidence, corners, angle, charHeight);
   let format = formatFromShape(top.length, top[0]?.length ?? 0, top[0] ?? '');
   if (!format) {
     return { format: 'unknown', lines: top, rawLines: top, valid: false, checks: {}, corrections: [], fields: null, confidence, glyphScore: 0, corners, grid: null, angle, charHeight };
@@ -286,6 +288,47 @@ export function interpret(input: SlotScores[][] | string[], confidence: number, 
   const checks = runChecks(format, lines);
   const valid = Object.values(checks).every((c) => c?.valid) && plausible(format, lines);
   return { format, lines, rawLines: raw, valid, checks, corrections, fields: extractFields(format, lines), confidence, glyphScore: 0, corners, grid: null, angle, charHeight };
+}
+
+function frenchId(lines: string[], confidence: number, corners: Point[], angle: number, charHeight: number): MrzRead {
+  const r = parseMrz(lines, { autocorrect: true });
+  const f = r.fields as Record<string, string | null>;
+  const checks: MrzRead['checks'] = {};
+  const names: Record<string, CheckName> = { documentNumberCheckDigit: 'documentNumber', birthDateCheckDigit: 'birthDate', compositeCheckDigit: 'composite' };
+  for (const d of r.details) {
+    const name = d.field ? names[d.field] : undefined;
+    const actual = lines[d.line]?.slice(d.start, d.end) ?? '';
+    if (name) checks[name] = { valid: d.valid, expected: d.valid ? actual : (/Must be (\d)/.exec(d.error ?? '')?.[1] ?? ''), actual };
+  }
+  const fixed = r.details.flatMap((d) => d.autocorrect.map((a) => ({ line: a.line, position: a.column, from: a.original, to: a.corrected, reason: 'class' as const })));
+  return {
+    format: r.format,
+    lines,
+    rawLines: lines,
+    valid: r.valid,
+    checks,
+    corrections: fixed,
+    fields: {
+      documentCode: 'ID',
+      issuingState: 'FRA',
+      surname: f.lastName ?? '',
+      givenNames: (f.firstName ?? '').replace(/\s+/g, ' ').trim(),
+      nameTruncated: false,
+      documentNumber: r.documentNumber ?? f.documentNumber ?? '',
+      nationality: 'FRA',
+      birthDate: f.birthDate ?? '',
+      sex: f.sex === 'male' ? 'M' : f.sex === 'female' ? 'F' : '<',
+      expiryDate: '',
+      personalNumber: '',
+      optionalData: [],
+    },
+    confidence,
+    glyphScore: 0,
+    corners,
+    grid: null,
+    angle,
+    charHeight,
+  };
 }
 
 function plausible(format: MrzFormat, lines: string[]): boolean {
