@@ -443,7 +443,7 @@ const PORTRAIT_ZONE: Record<string, [number, number, number, number]> = {
 };
 
 async function cropPortrait(s: Side, format: string): Promise<Buffer | null> {
-  if (s.quad.source === 'frame' && !s.mrz) return null;
+  // A frame outline means the document fills the image (a tight scan): its layout zone still holds.
   const [x0, y0, x1, y1] = PORTRAIT_ZONE[format] ?? PORTRAIT_ZONE.TD1;
   const [tl, tr, , bl] = s.quad.corners;
   const at = (fx: number, fy: number): { x: number; y: number } => ({ x: tl.x + (tr.x - tl.x) * fx + (bl.x - tl.x) * fy, y: tl.y + (tr.y - tl.y) * fx + (bl.y - tl.y) * fy });

@@ -86,7 +86,7 @@ export function quadFromEdges(full: Rgb): DocumentQuad | null {
   const comps = components(mask, w, h);
   let best = comps[0];
   for (const c of comps) if (!best || c.area > best.area) best = c;
-  if (!best || best.area < w * h * 0.08) return null;
+  if (!best || best.area < w * h * 0.15) return null;
   // Extreme points along the diagonals give the corners of a mildly rotated rectangle.
   let tl = { x: 0, y: 0, k: Infinity };
   let tr = { x: 0, y: 0, k: -Infinity };
@@ -103,6 +103,12 @@ export function quadFromEdges(full: Rgb): DocumentQuad | null {
   }
   const fill = best.area / ((best.x1 - best.x0 + 1) * (best.y1 - best.y0 + 1));
   if (fill < 0.6) return null;
+  // Identity documents are 1.42 (TD2/TD3) to 1.59 (ID-1 cards) times as long as they are high; a
+  // region of another shape is something on the document (its photo on a tight scan), not the document.
+  const side = (a: { x: number; y: number }, b: { x: number; y: number }): number => Math.hypot(a.x - b.x, a.y - b.y);
+  const long = Math.max(side(tl, tr), side(tl, bl));
+  const short = Math.min(side(tl, tr), side(tl, bl));
+  if (short <= 0 || long / short < 1.3 || long / short > 1.75) return null;
   return { corners: [tl, tr, br, bl].map(({ x, y }) => ({ x: 2 * x + 0.5, y: 2 * y + 0.5 })), source: 'edges', angle: Math.atan2(tr.y - tl.y, tr.x - tl.x) };
 }
 

@@ -74,6 +74,9 @@ describe('generated specimens round-trip (render → degrade → read)', () => {
     expect(r.crossChecks.surname?.status).toBe('match');
     expect(r.crossChecks.documentNumber?.status).toBe('match');
     expect(signalCodes(r)).not.toContain('front_back_mismatch');
+    // A tight card scan: the portrait comes from the ID-1 layout of the whole frame.
+    const portrait = await sharp(r.portrait!).metadata();
+    expect(portrait.height! / portrait.width!).toBeGreaterThan(1.2);
   });
 });
 
