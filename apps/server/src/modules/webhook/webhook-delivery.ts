@@ -96,6 +96,12 @@ export function deliveryEngineFactory(deps: {
     });
   }
 
+  // An endpoint that asked for encryption is never sent a clear body, even if its key went missing.
+  function appKey(e: EndpointRow): string {
+    if (!e.appCryptoKey || !e.applicationId) throw new Error('the application crypto key for encrypted delivery is missing');
+    return enc.decrypt(e.appCryptoKey, e.applicationId, 'app-secrets');
+  }
+
   function material(e: EndpointRow): EndpointMaterial {
     // A changed endpoint (rotation, new headers) or application (new crypto key) has a new updatedAt.
     const key = `${e.id}:${e.updatedAt.getTime()}:${e.appUpdatedAt?.getTime() ?? 0}:${e.encrypt}`;
@@ -106,7 +112,7 @@ export function deliveryEngineFactory(deps: {
       m = {
         secrets,
         headers: e.headersEnc ? enc.decryptJson<Record<string, string>>(e.headersEnc, e.id, SECRET_PURPOSE) : {},
-        encryptionKey: e.encrypt && e.appCryptoKey && e.applicationId ? enc.decrypt(e.appCryptoKey, e.applicationId, 'app-secrets') : null,
+        encryptionKey: e.encrypt ? appKey(e) : null,
       };
       if (materials.size >= 1000) materials.delete(materials.keys().next().value!);
       materials.set(key, m);
@@ -162,12 +168,12 @@ export function deliveryEngineFactory(deps: {
       await dal.abandon(d.id, token, !e ? 'endpoint deleted' : e.status !== 'active' ? 'endpoint disabled' : 'event no longer exists');
       return null;
     }
-    const m = material(e);
-    const secrets = e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now() ? m.secrets : m.secrets.slice(0, 1);
     const attemptedAt = new Date();
     const timestamp = Math.floor(attemptedAt.getTime() / 1000);
     let result: AttemptResult;
     try {
+      const m = material(e);
+      const secrets = e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now() ? m.secrets : m.secrets.slice(0, 1);
       const url = parseWebhookUrl(e.url);
       const addresses = await resolveWebhookTarget(url, { allowPrivate: deps.allowPrivate, resolve: deps.resolve });
       const body = renderBody(job.payload, { noPersonalData: e.noPersonalData, encryptionKey: m.encryptionKey });

@@ -111,7 +111,7 @@ export function webhookServiceFactory(deps: {
           subject: `Webhook endpoint disabled (${e.mode} mode)`,
           text:
             `Tessera stopped sending webhooks to ${e.url} (${e.id}, ${e.mode} mode) because ${why}.\n\n${detail}\n\n` +
-            `Fix the receiver, then enable the endpoint and redeliver the failed deliveries:\n${config.publicUrl}/app/settings/webhooks\n`,
+            `Fix the receiver, then enable the endpoint and redeliver the failed deliveries:\n${config.publicUrl}/app/applications${e.applicationId ? `/${e.applicationId}` : ''}\n`,
         });
       }
     }
