@@ -87,10 +87,11 @@ export async function faceScene(photo: string, size: Size): Promise<Buffer> {
 /** The selfie with the document held below the face. */
 export async function selfieWithDocumentScene(photo: string, doc: Buffer, size: Size): Promise<Buffer> {
   const face = await faceScene(photo, size);
-  // Held where the flow's guide asks for it: below the chin, in the middle of the frame.
-  const w = Math.round(size.width * 0.5);
+  // Held below the chin, large enough that its portrait is a face the engine finds.
+  const w = Math.round(size.width * 0.62);
   const card = await sharp(doc).resize(w).toBuffer();
-  return sharp(face).composite([{ input: card, left: Math.round((size.width - w) / 2), top: Math.round(size.height * 0.5) }]).png().toBuffer();
+  const top = Math.round(size.height * (size.height > size.width ? 0.58 : 0.5));
+  return sharp(face).composite([{ input: card, left: Math.round((size.width - w) / 2), top }]).png().toBuffer();
 }
 
 export type Scenes = { documentFront: string; documentBack: string; face: string; liveness: string; selfieWithDocument: string; issuingState: string };

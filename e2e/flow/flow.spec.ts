@@ -51,7 +51,7 @@ const scenes: Record<'phone' | 'laptop', Scenes> = {} as never;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-scenes-'));
-  [h, scenes.phone, scenes.laptop] = await Promise.all([startHarness(), buildScenes(path.join(dir, 'phone'), PHONE), buildScenes(path.join(dir, 'laptop'), LAPTOP)]);
+  [h, scenes.phone, scenes.laptop] = await Promise.all([startHarness(), buildScenes(path.join(dir, 'phone'), PHONE, 7), buildScenes(path.join(dir, 'laptop'), LAPTOP, 8)]);
   useScene(CAMERA, scenes.phone.documentFront);
 });
 
@@ -90,6 +90,7 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   });
 
   useScene(CAMERA, scene.documentFront);
+  // (Each viewport's applicant shows a different specimen: one document on two applicants is a duplicate.)
   await page.goto(session.url);
   await expect(page.getByRole('heading', { name: 'Verify your identity' })).toBeVisible();
   await shot('intro');

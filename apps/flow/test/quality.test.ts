@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Autocapture, brightness, coverRegion, expand, frameDifference, laplacianVariance, type Gray } from '../src/capture/quality.ts';
+import { Autocapture, brightness, coverRegion, frameDifference, laplacianVariance, type Gray } from '../src/capture/quality.ts';
 
 /** A synthetic page: dark text-like bars on white, optionally box-blurred, brightened or shifted. */
 function page(w: number, h: number, o: { blur?: number; level?: number; shift?: number } = {}): Gray {
@@ -85,9 +85,5 @@ describe('viewfinder geometry', () => {
     expect(r.height).toBeCloseTo(720);
     expect(r.width).toBeCloseTo(540, 0);
     expect(r.x).toBeCloseTo((1280 - 540) / 2, 0);
-  });
-
-  it('grows a region by a margin without leaving the frame', () => {
-    expect(expand({ x: 10, y: 10, width: 100, height: 50 }, 0.2, { width: 115, height: 200 })).toEqual({ x: 0, y: 0, width: 115, height: 70 });
   });
 });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNo
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../ui/Icon.tsx';
 import { Spinner } from '../ui/Screen.tsx';
-import { Autocapture, coverRegion, expand, toGray, type FrameHint, type Rect } from './quality.ts';
+import { Autocapture, coverRegion, toGray, type FrameHint, type Rect } from './quality.ts';
 import { faceMetrics, loadFaceModel, placement, type FacePlacement } from './face.ts';
 
 export type Overlay = 'card-landscape' | 'card-portrait' | 'passport' | 'face' | 'face-document';
@@ -46,13 +46,14 @@ export function overlayRect(overlay: Overlay, full: { width: number; height: num
     const cy = view.height * (withDoc ? 0.27 : 0.46);
     return { x: (view.width - w) / 2, y: cy - h / 2, width: w, height: h };
   }
-  let w = view.width * 0.88;
+  let w = full.width * 0.88;
   let h = w / ratio;
-  if (h > view.height * 0.8) {
-    h = view.height * 0.8;
+  if (h > view.height * 0.86) {
+    h = view.height * 0.86;
     w = h * ratio;
   }
-  return { x: (view.width - w) / 2, y: (view.height - h) / 2, width: w, height: h };
+  // Centred in the viewfinder, lifted only as far as needed to clear the shutter.
+  return { x: (full.width - w) / 2, y: Math.min((full.height - h) / 2, view.height - h - 8), width: w, height: h };
 }
 
 /** Where the held document goes in the selfie-with-document guide: below the face, above the shutter. */
@@ -141,9 +142,9 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
     if (!video || !video.videoWidth || done.current) return;
     done.current = true;
     setCapturing(true);
-    const full = { x: 0, y: 0, width: video.videoWidth, height: video.videoHeight };
-    // Documents: the framed area plus a margin, so a slightly misplaced card is not cut. Faces: the whole frame.
-    const src = DOC_RATIO[overlay] ? expand(region(video), 0.12, full) : full;
+    // The whole frame, not the framed area: autocapture does not know where the card edges are, and a
+    // card not yet aligned with the guide must not be cut (the server measures position and margins).
+    const src = { x: 0, y: 0, width: video.videoWidth, height: video.videoHeight };
     const scale = Math.min(1, 2400 / Math.max(src.width, src.height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(src.width * scale);
@@ -155,7 +156,7 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
       done.current = false;
       setCapturing(false);
     }
-  }, [overlay, region]);
+  }, []);
 
   // Autocapture loop: a few analyses per second on a small copy of the framed region.
   useEffect(() => {

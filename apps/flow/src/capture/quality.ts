@@ -129,12 +129,3 @@ export function coverRegion(view: { width: number; height: number }, video: { wi
     height: Math.min(video.height - y, frac.height * shownH),
   };
 }
-
-/** Grows a region by a margin on every side, clipped to the frame. */
-export function expand(r: Rect, margin: number, bounds: { width: number; height: number }): Rect {
-  const dx = r.width * margin;
-  const dy = r.height * margin;
-  const x = Math.max(0, r.x - dx);
-  const y = Math.max(0, r.y - dy);
-  return { x, y, width: Math.min(bounds.width, r.x + r.width + dx) - x, height: Math.min(bounds.height, r.y + r.height + dy) - y };
-}
