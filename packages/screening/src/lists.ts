@@ -81,8 +81,8 @@ export async function* readLists(groups: ListFiles[], opts?: ImportOptions): Asy
 }
 
 /**
- * Entity ids must be unique across lists; the same file set given twice (e.g. the tiny OFAC sample
- * next to the full SDN) repeats ids, and the later copy wins in the index.
+ * Gather streamed entities into an array (for building an index). Ids repeated across files (the
+ * same list given twice) are kept; the index lets the later copy replace the earlier one.
  */
 export async function collect(entities: AsyncIterable<Entity>): Promise<Entity[]> {
   const out: Entity[] = [];

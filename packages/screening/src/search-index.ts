@@ -30,8 +30,8 @@ const EXPAND_MIN = 0.72;
  * Estimated name score (0-1) a candidate name needs before it is scored in full. The listing floor
  * is 0.5 and other evidence adds at most a few points, so 0.4 leaves a margin for the estimate.
  */
-const MIN_SHARE = 0.4;
-const MIN_SHARE_DEEP = 0.25;
+const MIN_ESTIMATE = 0.4;
+const MIN_ESTIMATE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
@@ -364,7 +364,7 @@ export class ScreeningIndex {
   }
 
   /** Names that share similar tokens with the query, best first (at most `limit`). */
-  private candidates(pq: PreparedQuery, limit: number, minShare: number, allowed: (slot: number) => boolean): number[] {
+  private candidates(pq: PreparedQuery, limit: number, minEstimate: number, allowed: (slot: number) => boolean): number[] {
     this.ensureScratch();
     if (++this.stamp >= 0x3fffffff) {
       this.stamp = 1;
@@ -377,7 +377,7 @@ export class ScreeningIndex {
     const seenTokens = new Set<string>();
     // `covers`: how many query words a work item stands for (joined and compact forms cover several).
     const work: Array<{ token: string; abjad: boolean; weight: number; covers: number; joined?: boolean }> = [];
-    // The weight a name must gather before it is worth scoring: a share of the lightest query name.
+    // Weight and word count of the query (its lightest reading), against which names are estimated.
     let queryWeight = Infinity;
     let queryWords = 0;
     for (const rules of rulesList) {
@@ -456,7 +456,6 @@ export class ScreeningIndex {
     // agreement; query words it lacks cost as contradictions where the name has words of its own
     // left to contradict them, else as omissions; its further words cost as omissions. This mirrors
     // the scorer's weights without pairing anything, and decides which names are scored in full.
-    const minEstimate = minShare;
     let max = 0;
     const live: number[] = [];
     const avgW = Number.isFinite(queryWeight) && queryWords ? queryWeight / queryWords : 1;
@@ -513,7 +512,7 @@ export class ScreeningIndex {
     const pq = prepareQuery(query, this.rarityOf);
     const allowed = this.allowedFor(pq);
     const limit = query.deep ? this.candidateNames * 10 : this.candidateNames;
-    const names = this.candidates(pq, limit, query.deep ? MIN_SHARE_DEEP : MIN_SHARE, allowed);
+    const names = this.candidates(pq, limit, query.deep ? MIN_ESTIMATE_DEEP : MIN_ESTIMATE, allowed);
     const slots: number[] = [];
     const seen = new Set<number>();
     // Only an entity's candidate names are scored: its other names share no similar word with the query.
