@@ -86,7 +86,11 @@ export async function faceScene(photo: string, size: Size): Promise<Buffer> {
 
 /** The selfie with the document held below the face. */
 export async function selfieWithDocumentScene(photo: string, doc: Buffer, size: Size): Promise<Buffer> {
-  const face = await faceScene(photo, size);
+  // Arm's length: the person further from the camera than for a selfie, on the photo's own blurred backdrop.
+  const backdrop = await sharp(photo).resize(size.width, size.height, { fit: 'cover' }).blur(12).toBuffer();
+  const fw = Math.round(size.width * (size.height > size.width ? 0.78 : 0.6));
+  const person = await sharp(photo).resize(fw, Math.round(size.height * 0.72), { fit: 'cover', position: 'top' }).toBuffer();
+  const face = await sharp(backdrop).composite([{ input: person, left: Math.round((size.width - fw) / 2), top: 0 }]).png().toBuffer();
   // Held below the chin, large enough that its portrait is a face the engine finds.
   const w = Math.round(size.width * 0.62);
   const card = await sharp(doc).resize(w).toBuffer();

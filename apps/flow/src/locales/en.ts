@@ -48,7 +48,7 @@ const en = {
     send: 'Send code', codeLabel: 'Verification code', codeLead: 'Enter the code we sent to {{to}}.', verify: 'Verify', resend: 'Send a new code',
     resendIn: 'New code in {{s}} s', change: 'Change',
   },
-  done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', returnNow: 'Return now' },
+  done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', close: 'You can close this page.', returnNow: 'Return now' },
   camera: {
     denied: 'Camera access was denied. You can allow it in your browser settings, or upload a photo instead.',
     unavailable: 'No camera is available on this device. Upload a photo instead.', deniedNoUpload: 'Camera access was denied. Allow it in your browser settings, then reload this page.', starting: 'Starting camera…', switch: 'Switch camera', uploadPhoto: 'Upload a photo', retry: 'Try the camera again',

@@ -50,7 +50,7 @@ const fr: Messages = {
     send: 'Envoyer le code', codeLabel: 'Code de vérification', codeLead: 'Saisissez le code envoyé à {{to}}.', verify: 'Vérifier', resend: 'Envoyer un nouveau code',
     resendIn: 'Nouveau code dans {{s}} s', change: 'Modifier',
   },
-  done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', returnNow: 'Revenir maintenant' },
+  done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', close: 'Vous pouvez fermer cette page.', returnNow: 'Revenir maintenant' },
   camera: {
     denied: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, ou importez une photo.",
     unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", deniedNoUpload: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, puis rechargez la page.", starting: 'Démarrage de la caméra…', switch: 'Changer de caméra', uploadPhoto: 'Importer une photo', retry: 'Réessayer la caméra',

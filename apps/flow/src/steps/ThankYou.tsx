@@ -74,7 +74,7 @@ export function ThankYou({ api, session, step, embedded, onComplete, onError, on
         <div className="notice" data-testid="thank-you">
           <span className="notice__icon notice__icon--ok"><Icon name="check" size={36} /></span>
           <p>{customText(step?.settings.body) ?? t('done.lead')}</p>
-          {redirect && <p className="muted">{t('done.redirecting')}</p>}
+          <p className="muted">{redirect ? t('done.redirecting') : embedded ? null : t('done.close')}</p>
         </div>
       )}
     </Screen>
