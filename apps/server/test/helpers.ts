@@ -31,6 +31,23 @@ export async function testDatabase(): Promise<Database> {
   return openDatabase({ embedded: { dataDir: 'memory://', loadDataDir: blob } });
 }
 
+/** Handles on one fresh, empty database (two separate pools on PostgreSQL, as two processes would have). */
+export async function emptyDatabases(): Promise<Database[]> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `tessera_e${crypto.randomBytes(4).toString('hex')}_${process.ppid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return [await openDatabase({ databaseUrl: u.toString() }), await openDatabase({ databaseUrl: u.toString() })];
+  }
+  const one = await openDatabase({ embedded: { dataDir: 'memory://' } });
+  return [one, one];
+}
+
 export type Mail = { to: string; subject: string; text: string };
 
 /** A real SMTP server in-process: tests read what Tessera actually sent. */
