@@ -7,6 +7,9 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
 /**
+ * Debugging: E2E_SERVER_LOG=<file> writes the server's stdout there (E2E_LOG_LEVEL, default info);
+ * E2E_TESSERA_BIN runs another build of the server against these tests.
+ *
  * The flow tests run their own Tessera (like e2e/global-setup.ts) so they can see what only reaches
  * the outside world: emailed codes (a local SMTP server), texted codes (the console SMS adapter on the
  * server's stdout) and webhooks (a local receiver). These are fakes of things outside the product.
@@ -112,7 +115,7 @@ export async function startHarness(): Promise<Harness> {
   async function nextCode(to: string): Promise<string> {
     const key = to.startsWith('+') ? to.replace(/[\s()-]/g, '') : to.toLowerCase();
     // Mail goes through the job queue, behind the engines still checking the photos just uploaded.
-    const end = Date.now() + Number(process.env.E2E_CODE_WAIT_MS ?? 120_000);
+    const end = Date.now() + 120_000;
     for (;;) {
       const m = messages.find((x) => x.to === key && /code is (\d{4,8})/.test(x.text));
       if (m) {
