@@ -14,13 +14,6 @@ export interface Rgb {
   height: number;
 }
 
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 export interface Point {
   x: number;
   y: number;
