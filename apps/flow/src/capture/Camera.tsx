@@ -125,7 +125,6 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
       // Release the camera as soon as the step is left: the light goes off and the next step can open it.
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [facing]);
 
   const region = useCallback(
@@ -226,7 +225,6 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
       stop = true;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, auto, view.width, view.height, overlay]);
 
   const reserve = shutter ? SHUTTER_SPACE : 0;

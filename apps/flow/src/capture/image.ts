@@ -30,8 +30,3 @@ export async function checkPhoto(image: Blob, kind: 'document' | 'face'): Promis
     return [];
   }
 }
-
-/** A preview URL for a photo that is revoked when the component using it goes away. */
-export function previewUrl(image: Blob | null): string | null {
-  return image ? URL.createObjectURL(image) : null;
-}

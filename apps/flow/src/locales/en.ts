@@ -2,7 +2,7 @@ const en = {
   common: {
     continue: 'Continue', back: 'Back', retry: 'Try again', retake: 'Retake', usePhoto: 'Use this photo', upload: 'Upload a photo instead',
     uploading: 'Uploading securely…', checking: 'Checking…', secure: 'Secure verification', encrypted: 'Your data is encrypted and used only to verify your identity.',
-    poweredBy: 'Powered by Tessera', stepOf: 'Step {{current}} of {{total}}', loading: 'Loading…', takePhoto: 'Take photo', close: 'Close',
+    poweredBy: 'Powered by Tessera', stepOf: 'Step {{current}} of {{total}}', loading: 'Loading…', takePhoto: 'Take photo', close: 'Close', language: 'Language',
   },
   intro: {
     title: 'Verify your identity', lead: 'It takes about 3 minutes. You will need:',
@@ -18,7 +18,7 @@ const en = {
     types: { passport: 'Passport', id_card: 'Identity card', driving_licence: "Driver's licence", residence_permit: 'Residence permit', visa: 'Visa', bank_card: 'Bank card' },
     front: 'Front of your {{type}}', back: 'Back of your {{type}}', page: 'Photo page of your passport',
     hintFrame: 'Place the document inside the frame', hintHold: 'Hold still…', hintBlur: 'Too blurry — hold steady', hintDark: 'Too dark — find more light', hintGlare: 'Too bright — avoid glare',
-    reviewTitle: 'Check your photo', reviewLead: 'Make sure all details are readable, with no glare or blur.',
+    reviewLead: 'Make sure all details are readable, with no glare or blur.',
     confirmTitle: 'Confirm your details', confirmLead: 'We read these from your document. Correct anything that is wrong.',
     noCountries: 'No document country is accepted for this verification.', noBack: 'My document has no back side',
   },
@@ -46,12 +46,12 @@ const en = {
   otp: {
     emailTitle: 'Verify your email', phoneTitle: 'Verify your phone number', emailLead: 'We will send a code to this address.', phoneLead: 'We will send a code to this number by text message. Include the country code.', emailLabel: 'Email address', phoneLabel: 'Phone number',
     send: 'Send code', codeLabel: 'Verification code', codeLead: 'Enter the code we sent to {{to}}.', verify: 'Verify', resend: 'Send a new code',
-    resendIn: 'New code in {{s}} s', change: 'Change',
+    resendIn: 'New code in {{s}} s',
   },
   done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', close: 'You can close this page.', returnNow: 'Return now' },
   camera: {
     denied: 'Camera access was denied. You can allow it in your browser settings, or upload a photo instead.',
-    unavailable: 'No camera is available on this device. Upload a photo instead.', deniedNoUpload: 'Camera access was denied. Allow it in your browser settings, then reload this page.', starting: 'Starting camera…', switch: 'Switch camera', uploadPhoto: 'Upload a photo', retry: 'Try the camera again',
+    unavailable: 'No camera is available on this device. Upload a photo instead.', deniedNoUpload: 'Camera access was denied. Allow it in your browser settings, then reload this page.', starting: 'Starting camera…', uploadPhoto: 'Upload a photo', retry: 'Try the camera again',
   },
   errors: {
     title: 'Something went wrong', uploadFailed: 'The upload failed. Your photo is kept — try again.', network: 'The connection failed. Check your internet and try again.',
@@ -60,8 +60,8 @@ const en = {
     attempts_exhausted: 'You have used all attempts for this step. We will contact you about what happens next.',
     country_not_allowed: 'Verification is not available in your country, or documents from this country are not accepted.',
     noToken: 'Open this page from the link you received to start your verification.',
-    generic: 'Please try again.', retryStep: 'We need you to do this step again.', session_frozen: 'This verification was paused after too many failed attempts. Contact the company that sent you here.', verification_finished: 'This verification is already finished.', otp_invalid: 'This code is not correct. Check it and try again.', too_large: 'This file is too large. Use a smaller photo.', unsupported_type: 'This file type is not supported. Use a JPEG, PNG or WebP photo.', corrupt_image: 'This image is damaged. Take or choose another photo.', invalid_email: 'This email address is not valid.', target_required: 'Enter where we should send the code.', phone_country_not_allowed: 'Phone numbers from this country are not accepted here.', invalid_code: 'This code is invalid, expired or already used.', attemptsLeft_one: '{{count}} attempt left', attemptsLeft_other: '{{count}} attempts left',
-    qualityIssue: 'Photo quality issue', unsupportedStep: 'This step cannot be completed in this browser.',
+    generic: 'Please try again.', retryStep: 'We need you to do this step again.', session_frozen: 'This verification was paused after too many failed attempts. Contact the company that sent you here.', verification_finished: 'This verification is already finished.', otp_invalid: 'This code is not correct. Check it and try again.', too_large: 'This file is too large. Use a smaller photo.', unsupported_type: 'This file type is not supported. Use a JPEG, PNG or WebP photo.', corrupt_image: 'This image is damaged. Take or choose another photo.', invalid_email: 'This email address is not valid.', target_required: 'Enter where we should send the code.', phone_country_not_allowed: 'Phone numbers from this country are not accepted here.', invalid_code: 'This code is invalid, expired or already used.',
+    unsupportedStep: 'This step cannot be completed in this browser.',
   },
 };
 export default en;

@@ -4,7 +4,7 @@ const fr: Messages = {
   common: {
     continue: 'Continuer', back: 'Retour', retry: 'Réessayer', retake: 'Reprendre', usePhoto: 'Utiliser cette photo', upload: 'Importer une photo',
     uploading: 'Envoi sécurisé…', checking: 'Vérification…', secure: 'Vérification sécurisée', encrypted: 'Vos données sont chiffrées et servent uniquement à vérifier votre identité.',
-    poweredBy: 'Propulsé par Tessera', stepOf: 'Étape {{current}} sur {{total}}', loading: 'Chargement…', takePhoto: 'Prendre la photo', close: 'Fermer',
+    poweredBy: 'Propulsé par Tessera', stepOf: 'Étape {{current}} sur {{total}}', loading: 'Chargement…', takePhoto: 'Prendre la photo', close: 'Fermer', language: 'Langue',
   },
   intro: {
     title: 'Vérifiez votre identité', lead: 'Cela prend environ 3 minutes. Vous aurez besoin :',
@@ -20,7 +20,7 @@ const fr: Messages = {
     types: { passport: 'Passeport', id_card: "Carte d'identité", driving_licence: 'Permis de conduire', residence_permit: 'Titre de séjour', visa: 'Visa', bank_card: 'Carte bancaire' },
     front: 'Recto de votre {{type}}', back: 'Verso de votre {{type}}', page: 'Page photo de votre passeport',
     hintFrame: 'Placez le document dans le cadre', hintHold: 'Ne bougez plus…', hintBlur: 'Image floue — tenez stable', hintDark: "Trop sombre — cherchez plus de lumière", hintGlare: 'Trop lumineux — évitez les reflets',
-    reviewTitle: 'Vérifiez votre photo', reviewLead: 'Toutes les informations doivent être lisibles, sans reflet ni flou.',
+    reviewLead: 'Toutes les informations doivent être lisibles, sans reflet ni flou.',
     confirmTitle: 'Confirmez vos informations', confirmLead: 'Nous les avons lues sur votre document. Corrigez ce qui est inexact.',
     noCountries: "Aucun pays de document n'est accepté pour cette vérification.", noBack: "Mon document n'a pas de verso",
   },
@@ -48,12 +48,12 @@ const fr: Messages = {
   otp: {
     emailTitle: 'Vérifiez votre e-mail', phoneTitle: 'Vérifiez votre numéro de téléphone', emailLead: 'Nous enverrons un code à cette adresse.', phoneLead: "Nous enverrons un code par SMS à ce numéro. Indiquez l'indicatif du pays.", emailLabel: 'Adresse e-mail', phoneLabel: 'Numéro de téléphone',
     send: 'Envoyer le code', codeLabel: 'Code de vérification', codeLead: 'Saisissez le code envoyé à {{to}}.', verify: 'Vérifier', resend: 'Envoyer un nouveau code',
-    resendIn: 'Nouveau code dans {{s}} s', change: 'Modifier',
+    resendIn: 'Nouveau code dans {{s}} s',
   },
   done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', close: 'Vous pouvez fermer cette page.', returnNow: 'Revenir maintenant' },
   camera: {
     denied: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, ou importez une photo.",
-    unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", deniedNoUpload: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, puis rechargez la page.", starting: 'Démarrage de la caméra…', switch: 'Changer de caméra', uploadPhoto: 'Importer une photo', retry: 'Réessayer la caméra',
+    unavailable: "Aucune caméra n'est disponible sur cet appareil. Importez une photo.", deniedNoUpload: "L'accès à la caméra a été refusé. Autorisez-le dans les réglages du navigateur, puis rechargez la page.", starting: 'Démarrage de la caméra…', uploadPhoto: 'Importer une photo', retry: 'Réessayer la caméra',
   },
   errors: {
     title: 'Un problème est survenu', uploadFailed: "L'envoi a échoué. Votre photo est conservée — réessayez.", network: 'La connexion a échoué. Vérifiez votre connexion et réessayez.',
@@ -62,8 +62,8 @@ const fr: Messages = {
     attempts_exhausted: 'Vous avez utilisé toutes les tentatives pour cette étape. Nous vous contacterons pour la suite.',
     country_not_allowed: "La vérification n'est pas disponible dans votre pays, ou les documents de ce pays ne sont pas acceptés.",
     noToken: 'Ouvrez cette page depuis le lien reçu pour commencer la vérification.',
-    generic: 'Veuillez réessayer.', retryStep: 'Nous avons besoin que vous refassiez cette étape.', session_frozen: "Cette vérification a été suspendue après trop d'échecs. Contactez l'entreprise qui vous a envoyé ici.", verification_finished: 'Cette vérification est déjà terminée.', otp_invalid: "Ce code n'est pas correct. Vérifiez-le et réessayez.", too_large: 'Ce fichier est trop volumineux. Utilisez une photo plus petite.', unsupported_type: "Ce type de fichier n'est pas pris en charge. Utilisez une photo JPEG, PNG ou WebP.", corrupt_image: 'Cette image est endommagée. Prenez ou choisissez une autre photo.', invalid_email: "Cette adresse e-mail n'est pas valide.", target_required: 'Indiquez où envoyer le code.', phone_country_not_allowed: 'Les numéros de ce pays ne sont pas acceptés ici.', invalid_code: 'Ce code est invalide, expiré ou déjà utilisé.', attemptsLeft_one: '{{count}} tentative restante', attemptsLeft_other: '{{count}} tentatives restantes',
-    qualityIssue: 'Problème de qualité de la photo', unsupportedStep: 'Cette étape ne peut pas être réalisée dans ce navigateur.',
+    generic: 'Veuillez réessayer.', retryStep: 'Nous avons besoin que vous refassiez cette étape.', session_frozen: "Cette vérification a été suspendue après trop d'échecs. Contactez l'entreprise qui vous a envoyé ici.", verification_finished: 'Cette vérification est déjà terminée.', otp_invalid: "Ce code n'est pas correct. Vérifiez-le et réessayez.", too_large: 'Ce fichier est trop volumineux. Utilisez une photo plus petite.', unsupported_type: "Ce type de fichier n'est pas pris en charge. Utilisez une photo JPEG, PNG ou WebP.", corrupt_image: 'Cette image est endommagée. Prenez ou choisissez une autre photo.', invalid_email: "Cette adresse e-mail n'est pas valide.", target_required: 'Indiquez où envoyer le code.', phone_country_not_allowed: 'Les numéros de ce pays ne sont pas acceptés ici.', invalid_code: 'Ce code est invalide, expiré ou déjà utilisé.',
+    unsupportedStep: 'Cette étape ne peut pas être réalisée dans ce navigateur.',
   },
 };
 export default fr;

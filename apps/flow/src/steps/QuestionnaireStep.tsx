@@ -56,7 +56,6 @@ export default function QuestionnaireStep() {
       }
     });
     return m;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [step.id]);
   return (
     <Screen title={step.title ?? t('questionnaire.title')}>

@@ -10,9 +10,8 @@ type Props = {
   busy: boolean;
   /** Server-side problem with this photo (quality, no face) or a failed upload. */
   error: string | null;
-  /** After a failed upload the same photo is sent again; after a rejected photo only retake remains. */
+  /** After a failed upload the same photo is sent again; after a refused photo only retake remains. */
   canSend: boolean;
-  attemptsLeft?: number | null;
   onSend: () => void;
   sendLabel?: string;
   onRetake: () => void;
@@ -20,7 +19,7 @@ type Props = {
 };
 
 /** Shows the photo before it is sent, with instant on-device quality warnings. */
-export function Review({ title, image, kind, busy, error, canSend, attemptsLeft, onSend, sendLabel, onRetake, extra }: Props) {
+export function Review({ title, image, kind, busy, error, canSend, onSend, sendLabel, onRetake, extra }: Props) {
   const { t } = useTranslation();
   const url = useMemo(() => URL.createObjectURL(image), [image]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
@@ -53,10 +52,7 @@ export function Review({ title, image, kind, busy, error, canSend, attemptsLeft,
     >
       {/* The problem first: on a small screen the photo must not push it under the buttons. */}
       {error && (
-        <Alert>
-          {error}
-          {typeof attemptsLeft === 'number' && <div className="muted">{t('errors.attemptsLeft', { count: attemptsLeft })}</div>}
-        </Alert>
+        <Alert>{error}</Alert>
       )}
       {!error && issues && issues.length > 0 && <Alert tone="info">{issues.map((i) => hint[i]).join(' · ')}</Alert>}
       <div className={`preview preview--${kind}${error ? ' preview--small' : ''}`}>

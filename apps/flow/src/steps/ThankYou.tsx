@@ -52,7 +52,6 @@ export function ThankYou({ api, session, step, embedded, onComplete, onError, on
     if (sent.current) return;
     sent.current = true;
     submit();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -61,7 +60,6 @@ export function ThankYou({ api, session, step, embedded, onComplete, onError, on
     if (!redirect) return;
     const id = setTimeout(() => window.location.assign(redirect), REDIRECT_AFTER_MS);
     return () => clearTimeout(id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state]);
 
   return (

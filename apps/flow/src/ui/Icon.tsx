@@ -10,10 +10,8 @@ const PATHS = {
   upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
   back: 'M15 5l-7 7 7 7',
   mail: 'M3 5h18v14H3zM3 6l9 7 9-7',
-  qr: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 18h2v2h-2zM14 18h2M18 14h2',
   clock: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18M12 7v5l3 2',
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM8.5 12l2.5 2.5 4.5-5',
-  switch: 'M4 8h13l-3-3M20 16H7l3 3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

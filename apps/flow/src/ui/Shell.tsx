@@ -22,7 +22,7 @@ export function Shell({ children, current, total, onLanguage, lang, languages }:
           {t('common.secure')}
         </span>
         <label className="lang">
-          <span className="visually-hidden">Language</span>
+          <span className="visually-hidden">{t('common.language')}</span>
           <select value={lang} onChange={(e) => onLanguage(e.target.value)}>
             {languages.map((l) => (
               <option key={l} value={l}>
