@@ -54,6 +54,7 @@ describe('generated specimens round-trip (render → degrade → read)', () => {
     { kind: 'td3', seed: 101, d: { backgroundMargin: 0.08, rotateDeg: 4, jpegQuality: 60 } },
     { kind: 'td2', seed: 102, d: { backgroundMargin: 0.06, rotateDeg: 183, blurSigma: 1 } },
     { kind: 'mrva', seed: 103, d: { downscale: 0.6, jpegQuality: 50 } },
+    { kind: 'td3', seed: 105, d: { backgroundMargin: 0.06, rotateDeg: 92 } },
   ] as const;
   for (const c of cases) {
     it(`${c.kind} ${JSON.stringify(c.d)}`, async () => {
