@@ -10,6 +10,8 @@ import './styles.css';
 async function boot() {
   const params = new URLSearchParams(window.location.search);
   const bridge = createBridge();
+  // Inside the SDK's iframe the host page draws the frame around the flow (see styles.css).
+  if (bridge.embedded) document.documentElement.classList.add('is-embedded');
   let token: string | null = null;
   let sdkLang: string | undefined;
   let restart = false;
