@@ -160,7 +160,8 @@ export function decodeMrz(format: MrzFormat, slots: SlotScores[][], stateCodes?:
     const ties = sorted.filter((a) => a.cost < NEAR_TIE);
     const byPos = new Map<string, Alt[]>();
     for (const a of ties) byPos.set(`${a.line}:${a.position}`, [...(byPos.get(`${a.line}:${a.position}`) ?? []), a]);
-    const positions = [...byPos.values()].slice(0, 10);
+    // Bounded: at most 6 tied positions with 2 alternatives each (3^6 trials), whatever the input.
+    const positions = [...byPos.values()].slice(0, 6).map((alts) => alts.slice(0, 2));
     if (positions.length > MAX_CHANGES) {
       const walk = (i: number, acc: Alt[]): void => {
         if (i === positions.length) {
