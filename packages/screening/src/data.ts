@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Loads the equivalence and vocabulary files shipped in ../data. They are read once per process
+ * Loads the equivalence and vocabulary files shipped in ../lexicon. They are read once per process
  * (and per worker thread) from disk, relative to this module, so they work under tsx, vitest and
  * in workers alike.
  */
-const DATA_DIR = new URL('../data/', import.meta.url);
+const DATA_DIR = new URL('../lexicon/', import.meta.url);
 
 function lines(file: string): string[] {
   return readFileSync(new URL(file, DATA_DIR), 'utf8')
