@@ -20,7 +20,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'backoffice', testDir: './e2e/backoffice', use: { viewport: { width: 1440, height: 900 } } },
-    { name: 'flow', testDir: './e2e/flow' },
+    { name: 'backoffice', testDir: './e2e/backoffice', outputDir: 'test-results/e2e-backoffice', use: { viewport: { width: 1440, height: 900 } } },
+    { name: 'flow', testDir: './e2e/flow', outputDir: 'test-results/e2e-flow' },
   ],
 });

@@ -25,6 +25,7 @@ import { openDatabase } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { SYSTEM_ACTOR } from '../src/modules/audit/audit-service.ts';
 import { ZCreateApplicant } from '../src/modules/applicant/applicant-types.ts';
+import type { Applicant } from '../src/db/types.ts';
 import { freshDatabase, startPostgres } from '../test/reliability/postgres.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,6 +34,8 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const APPLICANTS = 200;
+// Transactions in flight at once while emitting at BENCH_RATE, like several API processes and step workers.
+const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 32);
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -81,7 +84,7 @@ async function main() {
     // The receiver is on loopback.
     ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
   };
-  const database = await openDatabase({ databaseUrl: dbh.url, poolMax: 20 });
+  const database = await openDatabase({ databaseUrl: dbh.url, poolMax: 40 });
   await migrate(database);
   const ctx = await createContext(loadConfig(env, { quiet: true }), { database, logger: pino({ level: 'warn' }) });
   await ctx.queue.start({ work: false, schedule: false });
@@ -108,15 +111,15 @@ async function main() {
   const demo = await ctx.demo.ensure();
   const scope = { orgId: demo.orgId, mode: 'test' as const };
   const flow = await ctx.db.selectFrom('flows').select('id').where('orgId', '=', scope.orgId).where('mode', '=', 'test').where('currentVersion', 'is not', null).where('kind', '=', 'regular').executeTakeFirstOrThrow();
-  const applicants: string[] = [];
-  for (let i = 0; i < APPLICANTS; i++) applicants.push((await ctx.applicants.create(scope, ZCreateApplicant.parse({ externalUserId: `bench-${i}`, flowId: flow.id }), SYSTEM_ACTOR)).id);
+  const applicants: Applicant[] = [];
+  for (let i = 0; i < APPLICANTS; i++) applicants.push(await ctx.applicants.create(scope, ZCreateApplicant.parse({ externalUserId: `bench-${i}`, flowId: flow.id }), SYSTEM_ACTOR));
   await ctx.webhooks.create(scope, { url }, SYSTEM_ACTOR);
 
   let next = 0;
   const emitBatch = (n: number) =>
     ctx.db.transaction().execute(async (tx) => {
       for (let i = 0; i < n; i++) {
-        const a = await tx.selectFrom('applicants').selectAll().where('id', '=', applicants[next++ % APPLICANTS]).executeTakeFirstOrThrow();
+        const a = applicants[next++ % APPLICANTS];
         await ctx.events.emit(tx, { orgId: scope.orgId, mode: 'test', type: 'applicant.step_passed', applicant: a, stepId: 'q', stepType: 'questionnaire', data: { outcome: 'passed', reasons: [] } });
       }
     });
@@ -164,6 +167,7 @@ async function main() {
   const perTick = (RATE * tickMs) / 1000;
   log(`emitting ${RATE} events/s for ${SECONDS} s…`);
   const start = Date.now();
+  const cpu1 = { worker: cpuSeconds(worker.pid!), postgres: postgresCpuSeconds(postmaster), bench: process.cpuUsage() };
   let emitted = 0;
   const inFlight = new Set<Promise<unknown>>();
   for (let tick = 1; emitted < total; tick++) {
@@ -175,7 +179,7 @@ async function main() {
       emitted += n;
       const p: Promise<unknown> = emitBatch(n).finally(() => inFlight.delete(p));
       inFlight.add(p);
-      if (inFlight.size >= 32) await Promise.race(inFlight);
+      if (inFlight.size >= PRODUCERS) await Promise.race(inFlight);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, start + tick * tickMs - Date.now())));
   }
@@ -183,6 +187,13 @@ async function main() {
   const producedSeconds = (Date.now() - start) / 1000;
   await waitUntil(() => firstArrival.size >= total, 120_000);
   const delays = [...firstArrival.values()].map((v) => v.at - v.createdAt).sort((a, b) => a - b);
+  // Whole pipeline CPU per event: this process (producing the events and receiving them), PostgreSQL, worker.
+  const benchCpu2 = process.cpuUsage(cpu1.bench);
+  const cpuMsPerEvent = {
+    producerAndReceiver: Number(((benchCpu2.user + benchCpu2.system) / 1000 / total).toFixed(2)),
+    postgres: stat(postmaster) ? Number((((postgresCpuSeconds(postmaster) - cpu1.postgres) * 1000) / total).toFixed(2)) : null,
+    worker: Number((((cpuSeconds(worker.pid!) - cpu1.worker) * 1000) / total).toFixed(2)),
+  };
   const delay = {
     events: total,
     targetRate: RATE,
@@ -191,8 +202,9 @@ async function main() {
     p90Ms: pct(delays, 90),
     p99Ms: pct(delays, 99),
     maxMs: delays[delays.length - 1],
+    cpuMsPerEvent,
   };
-  log(`delay event → first attempt at ${delay.achievedEventRate} events/s: p50 ${delay.p50Ms} ms, p99 ${delay.p99Ms} ms, max ${delay.maxMs} ms`);
+  log(`delay event → first attempt at ${delay.achievedEventRate} events/s: p50 ${delay.p50Ms} ms, p99 ${delay.p99Ms} ms, max ${delay.maxMs} ms; CPU ms per event ${JSON.stringify(cpuMsPerEvent)}`);
 
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));

@@ -81,4 +81,20 @@ describe('document step', () => {
     expect(r.result.reasons).toContain('rule:age');
     expect(r.applicant.warnings.map((w: { kind: string }) => w.kind)).toContain('age');
   });
+
+  it('OCR prefill: the applicant sees what was read and can correct it; the reviewer sees the correction', async () => {
+    const prefillFlow = await makeFlow(o.api, [{ id: 'document', type: 'document', settings: { documentTypes: [{ type: 'passport', back: 'none' }], prefill: { enabled: true, mapping: {} } } }]);
+    const s = await startApplicant(t, o.api, prefillFlow);
+    await upload(s.flow, '/v1/flow/steps/document/document', [{ field: 'front', data: TD3 }], { documentType: 'passport' });
+    await waitFor(() => s.flow.get('/v1/flow/steps/document/result'), (r) => r.body?.status === 'completed', 120_000);
+    const read = await s.flow.get('/v1/flow/steps/document/extracted');
+    expect(read.body.fields).toMatchObject({ surname: 'ERIKSSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12' });
+    const c = await s.flow.post('/v1/flow/steps/document/confirm', { fields: { ...read.body.fields, givenNames: 'ANNA MARIE' } });
+    expect(c.body.changed).toEqual(['givenNames']);
+    const a = await o.api.get(`/v1/applicants/${s.id}`);
+    expect(a.body.documents[0].applicantConfirmed.givenNames).toBe('ANNA MARIE');
+    expect(a.body.documents[0].fields.givenNames).toBe('ANNA MARIA');
+    expect(a.body.warnings.map((w: { kind: string }) => w.kind)).toContain('applicant_corrected_data');
+    await expect((await startApplicant(t, o.api, flowId)).flow.get('/v1/flow/steps/document/extracted').then((r) => r.body.error.code)).resolves.toBe('prefill_disabled');
+  });
 });

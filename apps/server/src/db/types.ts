@@ -344,6 +344,8 @@ export interface DocumentsTable {
   personIndex: string | null;
   fieldsEnc: string | null;
   amendedEnc: string | null;
+  confirmedEnc: string | null;
+  confirmedAt: Date | null;
   checks: Json<Record<string, unknown>>;
   valid: boolean | null;
   createdAt: CreatedAt;

@@ -32,7 +32,7 @@ import type { Permission } from '../lib/permissions.ts';
 import type { AuthContext } from './auth.ts';
 import type { Actor } from '../modules/audit/audit-service.ts';
 import { registerRoutes } from './routes.ts';
-import { registerStatic } from './static.ts';
+import { registerStatic, spaIndexFor } from './static.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,7 +85,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
 
   await app.register(cookie);
   await app.register(cors, { origin: [ctx.config.publicUrl], credentials: true, exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'] });
-  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 10, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 12, fields: 20, fieldSize: 64 * 1024, parts: 32 } });
 
   await app.register(swagger, {
     openapi: {
@@ -126,6 +126,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => {
+    // Single-page apps: a path that is not a file is one of the app's routes.
+    const spa = req.method === 'GET' ? spaIndexFor(req.url) : null;
+    if (spa) return spa(reply);
     reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` } });
   });
 

@@ -56,7 +56,7 @@ const ZFull = ZSummary.extend({
   device: z.unknown(),
   sessions: z.array(z.object({ id: z.string(), status: z.string(), createdAt: z.string(), openedAt: z.string().nullable(), expiresAt: z.string(), ipCountry: z.string().nullable(), onDemand: z.boolean(), criticalErrors: z.number() })),
   steps: z.array(z.object({ id: z.string(), type: z.string(), title: z.string().nullable(), status: z.string(), attemptsUsed: z.number(), current: ZSubmissionOut.nullable(), history: z.array(ZSubmissionOut) })),
-  documents: z.array(z.object({ id: z.string(), submissionId: z.string(), documentType: z.string().nullable(), issuingState: z.string().nullable(), valid: z.boolean().nullable(), fields: z.unknown(), originalFields: z.unknown(), amendedFields: z.array(z.string()), checks: z.unknown(), active: z.boolean(), createdAt: z.string() })),
+  documents: z.array(z.object({ id: z.string(), submissionId: z.string(), documentType: z.string().nullable(), issuingState: z.string().nullable(), valid: z.boolean().nullable(), fields: z.unknown(), originalFields: z.unknown(), amendedFields: z.array(z.string()), applicantConfirmed: z.unknown(), checks: z.unknown(), active: z.boolean(), createdAt: z.string() })),
   warnings: z.array(z.object({ id: z.string(), kind: z.string(), severity: z.string(), stepId: z.string().nullable(), message: z.string(), details: z.unknown(), createdAt: z.string(), resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(), resolutionNote: z.string().nullable() })),
   flow: z.object({ approvalPolicy: z.string(), steps: z.array(z.object({ id: z.string(), type: z.string(), title: z.string().nullable() })) }),
   aml: z.unknown(),

@@ -129,6 +129,7 @@ export function applicantViewFactory(deps: { db: Kysely<DB>; crypto: Crypto; ste
         documents: docs.map((d) => {
           const fields = d.fieldsEnc ? crypto.decryptJson<Record<string, unknown>>(d.fieldsEnc, a.id) : {};
           const amended = d.amendedEnc ? crypto.decryptJson<Record<string, unknown>>(d.amendedEnc, a.id) : {};
+          const confirmed = d.confirmedEnc ? crypto.decryptJson<Record<string, unknown>>(d.confirmedEnc, a.id) : null;
           return {
             id: d.id,
             submissionId: d.submissionId,
@@ -138,6 +139,7 @@ export function applicantViewFactory(deps: { db: Kysely<DB>; crypto: Crypto; ste
             fields: p({ ...fields, ...amended }),
             originalFields: p(fields),
             amendedFields: Object.keys(amended),
+            applicantConfirmed: confirmed ? p(confirmed) : null,
             checks: d.checks,
             active: subs.find((s) => s.id === d.submissionId)?.active ?? false,
             createdAt: d.createdAt.toISOString(),

@@ -40,6 +40,9 @@ function publicStep(s: FlowStep) {
   return { id: s.id, type: s.type, title: s.title ?? null, settings: s.settings };
 }
 
+const maskEmail = (e: string) => e.replace(/^(.).*(@.*)$/, '$1•••$2');
+const maskPhone = (p: string) => p.replace(/.(?=.{3})/g, '•');
+
 function nextStep(views: StepView[]) {
   for (const v of views) {
     if (DERIVED_STEPS.includes(v.step.type)) continue;
@@ -96,6 +99,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
             flow: z.object({ id: z.string(), steps: z.array(z.object({ id: z.string(), type: z.string(), title: z.string().nullable(), settings: z.record(z.string(), z.unknown()) })), settings: z.record(z.string(), z.unknown()) }),
             progress: z.array(z.object({ stepId: z.string(), type: z.string(), status: z.string(), attemptsUsed: z.number(), current: ZSubmission.nullable() })),
             nextStepId: z.string().nullable(),
+            contact: z.object({ email: z.string().nullable(), phone: z.string().nullable() }).describe('masked, for the OTP steps'),
             appKey: z.string().nullable(),
             mode: z.enum(['live', 'test']),
           }),
@@ -117,6 +121,10 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
         },
         progress: steps.map((v) => ({ stepId: v.step.id, type: v.step.type, status: v.status, attemptsUsed: v.attemptsUsed, current: v.current ? submissionView(v.current) : null })),
         nextStepId: nextStep(steps),
+        contact: {
+          email: a.emailEnc ? maskEmail(ctx.crypto.decrypt(a.emailEnc, a.id)) : null,
+          phone: a.phoneEnc ? maskPhone(ctx.crypto.decrypt(a.phoneEnc, a.id)) : null,
+        },
         appKey: app2?.clientKey ?? null,
         mode: a.mode,
       };
@@ -182,8 +190,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
         target = ctx.otp.checkPhone(target, step).e164;
       }
       const r = await ctx.otp.send(a, step, target);
-      const masked = step.type === 'email' ? target.replace(/^(.).*(@.*)$/, '$1•••$2') : target.replace(/.(?=.{3})/g, '•');
-      return { expiresAt: r.expiresAt.toISOString(), channel: r.channel, target: masked };
+      return { expiresAt: r.expiresAt.toISOString(), channel: r.channel, target: step.type === 'email' ? maskEmail(target) : maskPhone(target) };
     },
   );
 
@@ -290,6 +297,47 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
     async (req) => {
       const { a, step } = await stepOf(req, req.params.stepId, ['liveness']);
       return ctx.liveness.createChallenge(a, step);
+    },
+  );
+
+  const ZFields = z.partialRecord(z.enum(['surname', 'givenNames', 'birthDate', 'documentNumber', 'nationality', 'sex', 'expiryDate', 'address']), z.string().trim().max(200).nullable());
+
+  /** OCR prefill: the document data read from the applicant's pages, for them to confirm or correct. */
+  app.get(
+    '/v1/flow/steps/:stepId/extracted',
+    { config: cfg, schema: { tags, summary: 'The data read from the document, when the flow asks the applicant to confirm it', params: ZStepParam, response: { 200: z.object({ fields: z.record(z.string(), z.string().nullable()), confirmed: z.boolean() }), ...errorResponses } } },
+    async (req) => {
+      const { a, step, steps } = await stepOf(req, req.params.stepId, ['document']);
+      if (!(step.settings as { prefill: { enabled: boolean } }).prefill.enabled) throw notFound('Prefill for this step', 'prefill_disabled');
+      const current = steps.find((v) => v.step.id === step.id)?.current;
+      const doc = current ? await ctx.db.selectFrom('documents').selectAll().where('submissionId', '=', current.id).executeTakeFirst() : null;
+      if (!doc?.fieldsEnc) throw conflict('not_read_yet', 'The document has not been read yet.');
+      const read = ctx.crypto.decryptJson<Record<string, string | null>>(doc.fieldsEnc, a.id);
+      const confirmed = doc.confirmedEnc ? ctx.crypto.decryptJson<Record<string, string | null>>(doc.confirmedEnc, a.id) : {};
+      const keys = ['surname', 'givenNames', 'birthDate', 'documentNumber', 'nationality', 'sex', 'expiryDate', 'address'];
+      return { fields: Object.fromEntries(keys.map((k) => [k, confirmed[k] ?? read[k] ?? null])), confirmed: !!doc.confirmedAt };
+    },
+  );
+
+  app.post(
+    '/v1/flow/steps/:stepId/confirm',
+    { config: cfg, schema: { tags, summary: 'Confirm or correct the data read from the document', params: ZStepParam, body: z.strictObject({ fields: ZFields }), response: { 200: z.object({ changed: z.array(z.string()) }), ...errorResponses } } },
+    async (req) => {
+      const { a, step, steps } = await stepOf(req, req.params.stepId, ['document']);
+      if (!(step.settings as { prefill: { enabled: boolean } }).prefill.enabled) throw notFound('Prefill for this step', 'prefill_disabled');
+      const current = steps.find((v) => v.step.id === step.id)?.current;
+      const doc = current ? await ctx.db.selectFrom('documents').selectAll().where('submissionId', '=', current.id).executeTakeFirst() : null;
+      if (!doc?.fieldsEnc) throw conflict('not_read_yet', 'The document has not been read yet.');
+      const read = ctx.crypto.decryptJson<Record<string, string | null>>(doc.fieldsEnc, a.id);
+      const fields = req.body.fields as Record<string, string | null>;
+      const changed = Object.keys(fields).filter((k) => (fields[k] ?? null) !== (read[k] ?? null));
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx.updateTable('documents').set({ confirmedEnc: ctx.crypto.encryptJson(fields, a.id), confirmedAt: new Date() }).where('id', '=', doc.id).execute();
+        // A reviewer sees what the applicant changed next to what the document says.
+        if (changed.length) await ctx.steps.raiseWarnings(tx, a, step.id, [{ kind: 'applicant_corrected_data', sourceKey: doc.id, severity: 'warning', message: `The applicant corrected: ${changed.join(', ')}.`, details: { documentId: doc.id, fields: changed } }]);
+        await ctx.audit.record(tx, { orgId: a.orgId, mode: a.mode, actor: req.actor, action: 'document.confirmed', targetType: 'applicant', targetId: a.id, after: { documentId: doc.id, changed } });
+      });
+      return { changed };
     },
   );
 

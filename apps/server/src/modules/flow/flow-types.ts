@@ -38,6 +38,8 @@ export const ZDocumentSettings = z.object({
       { type: 'driving_licence', back: 'required' },
     ]),
   captureMethods: z.array(z.enum(['upload', 'camera', 'autocapture'])).min(1).default(['upload', 'camera', 'autocapture']),
+  /** Shape of the camera frame overlay. */
+  orientation: z.enum(['landscape', 'portrait']).default('landscape'),
   devices: z.array(z.enum(['mobile', 'desktop'])).min(1).default(['mobile', 'desktop']),
   minAge: z.number().int().min(0).max(120).default(18),
   ageRange: z.object({ min: z.number().int().min(0).max(120), max: z.number().int().min(0).max(150) }).nullable().default(null),

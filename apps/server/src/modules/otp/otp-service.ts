@@ -30,7 +30,7 @@ export function otpServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto; mail: 
   function checkPhone(raw: string, step: FlowStep) {
     const s = step.settings as { allowedTypes: string[]; allowedCountries: string[] | null };
     const p = parsePhoneNumberFromString(raw);
-    if (!p || !p.isValid()) throw unprocessable('invalid_phone', 'This phone number is not valid. Include the country code, e.g. +44 7700 900123.');
+    if (!p || !p.isValid()) throw unprocessable('invalid_phone', 'This phone number is not valid. Include the country code, e.g. +44 7400 123456.');
     const type = p.getType();
     if (type && s.allowedTypes.length && !s.allowedTypes.includes(type)) throw unprocessable('phone_type_not_allowed', `Numbers of type ${type.toLowerCase().replace(/_/g, ' ')} are not accepted here.`, { type });
     if (s.allowedCountries && p.country && !s.allowedCountries.includes(p.country)) throw unprocessable('phone_country_not_allowed', 'Numbers from this country are not accepted here.', { country: p.country });
