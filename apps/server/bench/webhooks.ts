@@ -4,8 +4,11 @@
  *
  *   1. Throughput: BENCH_BACKLOG events are written with no worker running, then one worker drains them;
  *      deliveries/s = deliveries / (last arrival − first arrival).
- *   2. Delay: with the worker idle, events are emitted at BENCH_RATE per second for BENCH_SECONDS; the delay
- *      of each is (arrival of its first attempt at the receiver) − (the event's createdAt). p50/p99/max.
+ *   2. Delay: with the worker idle, events are emitted at BENCH_RATE per second for BENCH_SECONDS (two per
+ *      transaction, up to BENCH_PRODUCERS transactions at once); the delay of each is (arrival of its first
+ *      attempt at the receiver) − (the event's createdAt). p50/p99/max.
+ * CPU per delivery / per event is reported for the worker, PostgreSQL and this process, because this machine is
+ * shared and wall-clock rates depend on what else runs.
  *
  * PostgreSQL is DATABASE_URL or a throwaway cluster from Debian's binaries. Prints the figures and writes
  * bench-results/webhooks.json.   npm run bench:webhooks -w @tessera/server
