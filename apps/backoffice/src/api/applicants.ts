@@ -38,6 +38,18 @@ export type ApplicantSummary = {
   deletion: { requestedAt: string | null; eraseAfter: string | null } | null;
 };
 
+/** A row of GET /v1/applicants: the summary plus where each step of the flow stands. */
+export type StepStatusRow = { id: string; type: StepType; status: StepStatus };
+export type ApplicantRow = ApplicantSummary & { steps: StepStatusRow[] };
+
+/** One status per method: the worst of that method's steps (a flow can hold two of a kind). */
+export function methodStatus(steps: StepStatusRow[], type: StepType): StepStatus | null {
+  const of = steps.filter((s) => s.type === type).map((s) => s.status);
+  if (!of.length) return null;
+  for (const s of ['rejected', 'pending', 'not_submitted'] as const) if (of.includes(s)) return s;
+  return 'approved';
+}
+
 export type FileRef = { id: string; kind: string; mime: string; width: number | null; height: number | null; capturedAt: string | null; createdAt: string; url: string };
 
 export type Submission = {

@@ -2,7 +2,6 @@ import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
 import type { Flow } from './flows.ts';
-import type { User } from './types.ts';
 import { useSession } from '../auth/session.tsx';
 
 /** Flows of the current mode, for pickers and for naming a flowId in tables. */
@@ -13,15 +12,21 @@ export function useFlows(includeArchived = true) {
   return { ...q, flows: q.data?.data ?? [], byId };
 }
 
-/**
- * People a case can be assigned to. The team list needs team.manage; without it the only reviewer the
- * user can name is themselves (the back office has no narrower "list reviewers" endpoint yet).
- */
+export type Reviewer = { id: string; name: string; email: string };
+
+/** People a case can be assigned to: active users whose role reviews applicants in the current mode. */
 export function useReviewers() {
-  const { me, can } = useSession();
-  const q = useQuery({ queryKey: ['team', 'users'], queryFn: () => api.get<{ data: User[] }>('/v1/team/users'), enabled: can('team.manage'), staleTime: 60_000 });
+  const { mode } = useSession();
+  const q = useQuery({ queryKey: ['reviewers', mode], queryFn: () => api.get<{ data: Reviewer[] }>('/v1/reviewers'), staleTime: 60_000 });
   return useMemo(() => {
-    const list = q.data?.data.filter((u) => u.status === 'active') ?? (me ? [me.user] : []);
+    const list = q.data?.data ?? [];
     return { list, byId: new Map(list.map((u) => [u.id, u])) };
-  }, [q.data, me]);
+  }, [q.data]);
+}
+
+/** Select options for reviewers; someone assigned earlier who can no longer review still shows by name or id. */
+export function reviewerOptions(list: Reviewer[], current: string | null, former: string) {
+  const options = list.map((u) => ({ value: u.id, label: u.name }));
+  if (current && !list.some((u) => u.id === current)) options.push({ value: current, label: former });
+  return options;
 }

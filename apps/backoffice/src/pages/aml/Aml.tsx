@@ -5,7 +5,7 @@ import { IconSearch, IconShieldCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, NotAvailable, PageHeader, TableSkeleton, isMissingRoute, notifyError } from '../../components/ui.tsx';
 import { countryName, countryOptions, fmtDateTime, fmtPercent } from '../../lib/format.ts';
 
 /** Shapes of apps/server/src/modules/aml/aml-router.ts. */

@@ -6,10 +6,10 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { ApplicantFull, Comment, TimelineEntry } from '../../api/applicants.ts';
-import { useFlows, useReviewers } from '../../api/hooks.ts';
+import { reviewerOptions, useFlows, useReviewers } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { AuthImage } from '../../components/AuthImage.tsx';
-import { BlockSkeleton, CopyField, EmptyState, ErrorAlert, KeyValue, NotAvailable, StatusBadge, isMissingRoute, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { BlockSkeleton, CopyField, EmptyState, ErrorAlert, KeyValue, StatusBadge, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { countryName, fmtDateTime, fmtRelative } from '../../lib/format.ts';
 import { humanize } from '../../lib/schema.ts';
 import { ReviewDialog } from './ReviewDialog.tsx';
@@ -18,9 +18,8 @@ import { SessionLinkDialog } from './dialogs.tsx';
 
 export function ApplicantProfile() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
   const q = useQuery({ queryKey: ['applicant', id], queryFn: () => api.get<ApplicantFull>(`/v1/applicants/${id}`), refetchInterval: (query) => (query.state.data?.steps.some((s) => s.current && s.current.status !== 'completed') ? 3000 : false) });
-  if (q.error) return isMissingRoute(q.error) ? <NotAvailable error={q.error} /> : <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
+  if (q.error) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   if (!q.data)
     return (
       <Stack>
@@ -131,7 +130,7 @@ function Profile({ a }: { a: ApplicantFull }) {
               w={260}
               size="sm"
               label={t('applicants.reviewer')}
-              data={reviewers.list.map((u) => ({ value: u.id, label: u.name }))}
+              data={reviewerOptions(reviewers.list, a.reviewerId, t('applicants.formerReviewer'))}
               value={a.reviewerId}
               onChange={(v) => assign.mutate(v)}
               clearable

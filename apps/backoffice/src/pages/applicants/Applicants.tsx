@@ -8,17 +8,24 @@ import { IconColumns, IconDots, IconFilterOff, IconLink, IconPlus, IconRestore, 
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.ts';
-import { APPLICANT_STATUSES, STEP_STATUSES, type ApplicantSummary } from '../../api/applicants.ts';
-import { STEP_TYPES } from '../../api/flows.ts';
-import { useFlows, useReviewers } from '../../api/hooks.ts';
+import { APPLICANT_STATUSES, STEP_STATUSES, methodStatus, type ApplicantRow, type ApplicantSummary, type StepStatus } from '../../api/applicants.ts';
+import { STEP_TYPES, type StepType } from '../../api/flows.ts';
+import { reviewerOptions, useFlows, useReviewers } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { countryName, countryOptions, fmtDateTime } from '../../lib/format.ts';
 import { NewVerificationDialog, SessionLinkDialog } from './dialogs.tsx';
+import { stepStatusIcon } from '../../components/stepMeta.tsx';
 
-const COLUMNS = ['name', 'externalUserId', 'status', 'flow', 'country', 'tags', 'reviewer', 'createdAt', 'updatedAt', 'completedAt'] as const;
-type Column = (typeof COLUMNS)[number];
-const DEFAULT_COLUMNS: Column[] = ['name', 'externalUserId', 'status', 'flow', 'country', 'reviewer', 'createdAt'];
+const BASE_COLUMNS = ['name', 'externalUserId', 'status', 'flow', 'country', 'tags', 'reviewer', 'createdAt', 'updatedAt', 'completedAt'] as const;
+/** Methods an applicant does (the content screens have no result to show). */
+const METHODS = STEP_TYPES.filter((s) => s !== 'intro' && s !== 'thank_you');
+type MethodColumn = `m:${StepType}`;
+type Column = (typeof BASE_COLUMNS)[number] | MethodColumn;
+const COLUMNS: Column[] = [...BASE_COLUMNS.slice(0, 3), ...METHODS.map((m) => `m:${m}` as const), ...BASE_COLUMNS.slice(3)];
+const DEFAULT_COLUMNS: Column[] = ['name', 'externalUserId', 'status', 'm:document', 'm:face_match', 'm:aml', 'flow', 'country', 'reviewer', 'createdAt'];
+const isMethod = (c: Column): c is MethodColumn => c.startsWith('m:');
+const columnLabel = (t: (k: string) => string, c: Column) => (isMethod(c) ? t(`stepTypes.${c.slice(2)}`) : t(`applicants.col.${c}`));
 
 export function Applicants() {
   const { t } = useTranslation();
@@ -26,7 +33,7 @@ export function Applicants() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [columns, setColumns] = useLocalStorage<Column[]>({ key: 'tessera.applicants.columns', defaultValue: DEFAULT_COLUMNS });
+  const [columns, setColumns] = useLocalStorage<Column[]>({ key: 'tessera.applicants.columns.v2', defaultValue: DEFAULT_COLUMNS });
   const [pageSize, setPageSize] = useLocalStorage<string>({ key: 'tessera.applicants.pageSize', defaultValue: '50' });
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [debSearch] = useDebouncedValue(search, 350);
@@ -70,7 +77,7 @@ export function Applicants() {
   const q = useQuery({
     queryKey: ['applicants', mode, filterKey, cursor, pageSize],
     queryFn: ({ signal }) =>
-      api.get<Page<ApplicantSummary>>(
+      api.get<Page<ApplicantRow>>(
         '/v1/applicants',
         { ...filters, from: filters.from ? new Date(filters.from).toISOString() : undefined, to: filters.to ? new Date(filters.to + 'T23:59:59').toISOString() : undefined, cursor: cursor ?? undefined, limit: pageSize },
         signal,
@@ -136,7 +143,7 @@ export function Applicants() {
           <Select placeholder={t('common.status')} aria-label={t('common.status')} data={APPLICANT_STATUSES.map((s) => ({ value: s, label: t(`status.${s.toLowerCase()}`) }))} value={filters.status || null} onChange={(v) => setFilter('status', v)} clearable w={150} />
           <Select placeholder={t('common.flow')} aria-label={t('common.flow')} data={flows.map((x) => ({ value: x.id, label: x.name }))} value={filters.flowId || null} onChange={(v) => setFilter('flowId', v)} clearable searchable w={180} />
           <Group gap={4} wrap="nowrap">
-            <Select placeholder={t('applicants.method')} aria-label={t('applicants.method')} data={STEP_TYPES.filter((s) => s !== 'intro' && s !== 'thank_you').map((s) => ({ value: s, label: t(`stepTypes.${s}`) }))} value={filters.stepType || null} onChange={(v) => setFilter('stepType', v)} clearable w={170} />
+            <Select placeholder={t('applicants.method')} aria-label={t('applicants.method')} data={METHODS.map((s) => ({ value: s, label: t(`stepTypes.${s}`) }))} value={filters.stepType || null} onChange={(v) => setFilter('stepType', v)} clearable w={170} />
             <Select placeholder={t('applicants.methodStatus')} aria-label={t('applicants.methodStatus')} data={STEP_STATUSES.map((s) => ({ value: s, label: t(`stepStatus.${s}`) }))} value={filters.stepStatus || null} onChange={(v) => setFilter('stepStatus', v)} clearable disabled={!filters.stepType} w={150} />
           </Group>
           <TextInput placeholder={t('applicants.tag')} aria-label={t('applicants.tag')} value={filters.tag} onChange={(e) => setFilter('tag', e.currentTarget.value)} w={120} />
@@ -178,11 +185,19 @@ export function Applicants() {
                   {t('common.columns')}
                 </Button>
               </Menu.Target>
-              <Menu.Dropdown>
-                {COLUMNS.map((c) => (
-                  <Menu.Item key={c} onClick={() => setColumns(show(c) ? columns.filter((x) => x !== c) : COLUMNS.filter((x) => x === c || columns.includes(x)))}>
-                    <Checkbox label={t(`applicants.col.${c}`)} checked={show(c)} readOnly tabIndex={-1} size="xs" />
-                  </Menu.Item>
+              <Menu.Dropdown mah={480} style={{ overflowY: 'auto' }}>
+                {[
+                  { label: t('applicants.columnsGeneral'), items: COLUMNS.filter((c) => !isMethod(c)) },
+                  { label: t('applicants.columnsMethods'), items: COLUMNS.filter(isMethod) },
+                ].map((g) => (
+                  <div key={g.label}>
+                    <Menu.Label>{g.label}</Menu.Label>
+                    {g.items.map((c) => (
+                      <Menu.Item key={c} onClick={() => setColumns(show(c) ? columns.filter((x) => x !== c) : COLUMNS.filter((x) => x === c || columns.includes(x)))}>
+                        <Checkbox label={columnLabel(t, c)} checked={show(c)} readOnly tabIndex={-1} size="xs" />
+                      </Menu.Item>
+                    ))}
+                  </div>
                 ))}
               </Menu.Dropdown>
             </Menu>
@@ -208,14 +223,14 @@ export function Applicants() {
                 <Table.Thead>
                   <Table.Tr>
                     {COLUMNS.filter(show).map((c) => (
-                      <Table.Th key={c}>{t(`applicants.col.${c}`)}</Table.Th>
+                      <Table.Th key={c}>{columnLabel(t, c)}</Table.Th>
                     ))}
                     <Table.Th w={44} />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {rows.map((a) => (
-                    <ApplicantRow key={a.id} a={a} show={show} flowName={flowById.get(a.flowId)?.name} reviewerName={a.reviewerId ? (reviewers.byId.get(a.reviewerId)?.name ?? a.reviewerId) : null} onOpen={() => navigate(`/applicants/${a.id}`)} menu={rowMenu(a)} />
+                    <ApplicantRowView key={a.id} a={a} show={show} flowName={flowById.get(a.flowId)?.name} reviewerName={a.reviewerId ? (reviewers.byId.get(a.reviewerId)?.name ?? t('applicants.formerReviewer')) : null} onOpen={() => navigate(`/applicants/${a.id}`)} menu={rowMenu(a)} />
                   ))}
                 </Table.Tbody>
               </Table>
@@ -249,7 +264,7 @@ export function Applicants() {
   );
 }
 
-function ApplicantRow({ a, show, flowName, reviewerName, onOpen, menu }: { a: ApplicantSummary; show: (c: Column) => boolean; flowName?: string; reviewerName: string | null; onOpen: () => void; menu: React.ReactNode }) {
+function ApplicantRowView({ a, show, flowName, reviewerName, onOpen, menu }: { a: ApplicantRow; show: (c: Column) => boolean; flowName?: string; reviewerName: string | null; onOpen: () => void; menu: React.ReactNode }) {
   const { t } = useTranslation();
   const [menuOpen, setMenuOpen] = useState(false);
   return (
@@ -288,6 +303,11 @@ function ApplicantRow({ a, show, flowName, reviewerName, onOpen, menu }: { a: Ap
           <StatusBadge status={a.status} />
         </Table.Td>
       )}
+      {METHODS.filter((m) => show(`m:${m}`)).map((m) => (
+        <Table.Td key={m}>
+          <MethodCell status={methodStatus(a.steps, m)} />
+        </Table.Td>
+      ))}
       {show('flow') && <Table.Td><Text size="sm">{flowName ?? '—'}</Text></Table.Td>}
       {show('country') && <Table.Td><Text size="sm">{a.country ? countryName(a.country) : '—'}</Text></Table.Td>}
       {show('tags') && (
@@ -321,6 +341,20 @@ function ApplicantRow({ a, show, flowName, reviewerName, onOpen, menu }: { a: Ap
   );
 }
 
+/** Icon and words: the status of one method, or a dash when the applicant's flow does not have it. */
+function MethodCell({ status }: { status: StepStatus | null }) {
+  const { t } = useTranslation();
+  if (!status) return <Text size="sm" c="dimmed" aria-label={t('applicants.notInFlow')}>—</Text>;
+  return (
+    <Group gap={4} wrap="nowrap">
+      {stepStatusIcon(status, 15)}
+      <Text size="xs" c={status === 'not_submitted' ? 'dimmed' : undefined} style={{ whiteSpace: 'nowrap' }}>
+        {t(`stepStatus.${status}`)}
+      </Text>
+    </Group>
+  );
+}
+
 function AssignDialog({ applicant, onClose, currentId }: { applicant: { id: string; reviewerId: string | null }; onClose: () => void; currentId?: string | null }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -339,7 +373,7 @@ function AssignDialog({ applicant, onClose, currentId }: { applicant: { id: stri
     <Modal opened onClose={onClose} title={t('applicants.assignReviewer')}>
       <Stack>
         {m.error && <ErrorAlert error={m.error} />}
-        <Select label={t('applicants.reviewer')} data={reviewers.list.map((u) => ({ value: u.id, label: u.name }))} value={reviewerId} onChange={setReviewerId} clearable placeholder={t('applicants.unassigned')} data-autofocus />
+        <Select label={t('applicants.reviewer')} data={reviewerOptions(reviewers.list, applicant.reviewerId, t('applicants.formerReviewer'))} value={reviewerId} onChange={setReviewerId} clearable placeholder={t('applicants.unassigned')} data-autofocus />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}

@@ -1,29 +1,16 @@
 import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Code, Collapse, Drawer, Group, Menu, Modal, Paper, Progress, RingProgress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconCheck, IconChevronDown, IconCircleCheck, IconCircleX, IconClockHour4, IconEdit, IconHistory, IconMinus, IconPlayerPause, IconX, IconBraces } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconChevronDown, IconCircleCheck, IconCircleX, IconEdit, IconHistory, IconPlayerPause, IconX, IconBraces } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { ApplicantFull, DocumentView, StepView, Submission, WarningView } from '../../api/applicants.ts';
 import { useSession } from '../../auth/session.tsx';
 import { AuthImage } from '../../components/AuthImage.tsx';
 import { ErrorAlert, KeyValue, StatusBadge, notifyError, notifySuccess } from '../../components/ui.tsx';
-import { STEP_COLORS, STEP_ICONS } from '../../components/stepMeta.tsx';
+import { STEP_COLORS, STEP_ICONS, stepStatusIcon } from '../../components/stepMeta.tsx';
 import { countryName, fmtDateTime, fmtPercent } from '../../lib/format.ts';
 import { humanize } from '../../lib/schema.ts';
-
-export function stepStatusIcon(status: string, size = 16) {
-  switch (status) {
-    case 'approved':
-      return <IconCircleCheck size={size} color="var(--mantine-color-teal-7)" />;
-    case 'rejected':
-      return <IconCircleX size={size} color="var(--mantine-color-red-7)" />;
-    case 'pending':
-      return <IconClockHour4 size={size} color="var(--mantine-color-yellow-7)" />;
-    default:
-      return <IconMinus size={size} color="var(--mantine-color-gray-5)" />;
-  }
-}
 
 /** The verification tracker: every step of the flow with where it stands. */
 export function Tracker({ applicant, onJump }: { applicant: ApplicantFull; onJump: (stepId: string) => void }) {

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconLink } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { ApplicantSummary, SessionLink } from '../../api/applicants.ts';
 import { useFlows } from '../../api/hooks.ts';
+import type { Application } from '../../api/types.ts';
+import { useSession } from '../../auth/session.tsx';
 import { CopyField, ErrorAlert } from '../../components/ui.tsx';
 import { fmtDateTime } from '../../lib/format.ts';
 
@@ -29,7 +31,15 @@ export function NewVerificationDialog({ opened, onClose }: { opened: boolean; on
   const qc = useQueryClient();
   const navigate = useNavigate();
   const { flows } = useFlows(false);
+  const { can, mode } = useSession();
   const published = flows.filter((f) => f.version && f.status === 'active');
+  // Listing applications needs settings.manage; without it the field is left out and the server decides.
+  const canPickApp = can('settings.manage');
+  const apps = useQuery({ queryKey: ['applications', mode], queryFn: () => api.get<{ data: Application[] }>('/v1/applications'), enabled: opened && canPickApp, staleTime: 60_000 });
+  const activeApps = (apps.data?.data ?? []).filter((a) => a.status === 'active');
+  const [appChoice, setAppChoice] = useState<string | null | undefined>(undefined);
+  // One active application is the obvious choice; with several, the officer picks.
+  const applicationId = appChoice === undefined ? (activeApps.length === 1 ? activeApps[0].id : null) : appChoice;
   const [flowId, setFlowId] = useState<string | null>(null);
   const [externalUserId, setExternalUserId] = useState('');
   const [email, setEmail] = useState('');
@@ -38,7 +48,7 @@ export function NewVerificationDialog({ opened, onClose }: { opened: boolean; on
   const [result, setResult] = useState<{ applicant: ApplicantSummary; link: SessionLink } | null>(null);
   const m = useMutation({
     mutationFn: async () => {
-      const applicant = await api.post<ApplicantSummary>('/v1/applicants', { externalUserId, flowId, email: email || undefined, lang: lang ?? undefined });
+      const applicant = await api.post<ApplicantSummary>('/v1/applicants', { externalUserId, flowId, email: email || undefined, lang: lang ?? undefined, applicationId: applicationId ?? undefined });
       const link = await api.post<SessionLink>(`/v1/applicants/${applicant.id}/sessions`, { lang: lang ?? undefined, ttlSeconds: Number(ttl) });
       return { applicant, link };
     },
@@ -51,6 +61,7 @@ export function NewVerificationDialog({ opened, onClose }: { opened: boolean; on
     setResult(null);
     setExternalUserId('');
     setEmail('');
+    setAppChoice(undefined);
     m.reset();
     onClose();
   };
@@ -75,6 +86,19 @@ export function NewVerificationDialog({ opened, onClose }: { opened: boolean; on
         <form onSubmit={(e) => { e.preventDefault(); m.mutate(); }}>
           <Stack>
             {m.error && <ErrorAlert error={m.error} />}
+            {canPickApp && (
+              <Select
+                label={t('applicants.application')}
+                description={t('applicants.applicationHelp')}
+                data={activeApps.map((a) => ({ value: a.id, label: a.name }))}
+                value={applicationId}
+                onChange={setAppChoice}
+                clearable
+                placeholder={t('applicants.noApplication')}
+                disabled={apps.isLoading}
+                data-testid="new-verification-app"
+              />
+            )}
             <Select label={t('common.flow')} data={published.map((f) => ({ value: f.id, label: f.name }))} value={flowId} onChange={setFlowId} required searchable nothingFoundMessage={t('applicants.noPublishedFlows')} description={!published.length ? t('applicants.noPublishedFlows') : undefined} data-autofocus />
             <TextInput label={t('applicants.externalUserId')} description={t('applicants.externalUserIdHelp')} value={externalUserId} onChange={(e) => setExternalUserId(e.currentTarget.value)} required />
             <TextInput label={t('auth.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} description={t('applicants.optional')} />
@@ -82,9 +106,6 @@ export function NewVerificationDialog({ opened, onClose }: { opened: boolean; on
               <Select label={t('common.language')} data={FLOW_LANGUAGES} value={lang} onChange={setLang} allowDeselect={false} />
               <Select label={t('applicants.lifetime')} data={LIFETIMES.map((l) => ({ value: l.value, label: t(`lifetimes.${l.key}`) }))} value={ttl} onChange={setTtl} allowDeselect={false} />
             </Group>
-            <Text size="xs" c="dimmed">
-              {t('applicants.applicationNote')}
-            </Text>
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 {t('common.cancel')}

@@ -12,7 +12,7 @@ import { STEP_ICONS } from '../../components/stepMeta.tsx';
 import { fmtDateTime } from '../../lib/format.ts';
 import { parseSseChunk } from '../../lib/sse.ts';
 import { humanize } from '../../lib/schema.ts';
-import { stepStatusIcon } from '../applicants/StepSections.tsx';
+import { stepStatusIcon } from '../../components/stepMeta.tsx';
 import { reasonLabel } from '../review/ReviewQueue.tsx';
 
 type EventItem = { id: string; type: string; applicantId: string | null; sequence: number | null; createdAt: string; payload: Record<string, unknown> };

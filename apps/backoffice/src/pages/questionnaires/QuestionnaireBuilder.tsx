@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { ActionIcon, Anchor, Badge, Box, Breadcrumbs, Button, Center, Checkbox, Code, Grid, Group, JsonInput, Loader, Menu, Paper, SegmentedControl, Select, Stack, Tabs, TagsInput, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Box, Breadcrumbs, Button, Center, Checkbox, Code, Grid, Group, JsonInput, Loader, Paper, SegmentedControl, Select, Stack, Tabs, TagsInput, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconArrowDown, IconArrowUp, IconDeviceFloppy, IconPlus, IconTrash } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Button, ColorInput, Grid, Group, List, Loader, Menu, NumberInput, Paper, ScrollArea, Select, Slider, Stack, Tabs, Text, TextInput, Title, Tooltip, UnstyledButton, MultiSelect, SegmentedControl } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Button, ColorInput, Grid, Group, List, Loader, Menu, NumberInput, Paper, Select, Slider, Stack, Tabs, Text, TextInput, Title, Tooltip, UnstyledButton, MultiSelect, SegmentedControl } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
 import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { IconAlertTriangle, IconArrowDown, IconArrowUp, IconCheck, IconChevronDown, IconCopy, IconGripVertical, IconPlus, IconRocket, IconTrash, IconCloudUpload, IconListCheck } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowDown, IconArrowUp, IconChevronDown, IconCopy, IconGripVertical, IconPlus, IconRocket, IconTrash, IconCloudUpload, IconListCheck } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import { newStepId, type CatalogueEntry, type Definition, type Flow, type FlowSettings, type FlowStep, type StepType } from '../../api/flows.ts';
+import { newStepId, type CatalogueEntry, type Definition, type Flow, type FlowSettings, type FlowStep } from '../../api/flows.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BlockSkeleton, ErrorAlert, PageHeader, StatusBadge, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { SchemaForm } from '../../components/SchemaForm.tsx';
