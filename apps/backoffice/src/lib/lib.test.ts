@@ -6,7 +6,7 @@ import { fieldKind, humanize, initialValue, nonNull } from './schema.ts';
 import { parseSseChunk } from './sse.ts';
 import { toCsv } from './format.ts';
 import { newStepId } from '../api/flows.ts';
-import { rangeDates } from '../pages/dashboard/Dashboard.tsx';
+import { fillDays, rangeDates } from '../pages/dashboard/Dashboard.tsx';
 import { reasonLabel } from '../pages/review/ReviewQueue.tsx';
 
 function keys(o: object, prefix = ''): string[] {
@@ -116,6 +116,12 @@ describe('small helpers', () => {
     expect(new Date(r.from).getDate()).toBe(4);
     expect(rangeDates('custom', [null, null], now)).toBeNull();
     expect(rangeDates('custom', ['2026-01-01', '2026-01-31'], now)).not.toBeNull();
+  });
+  it('charts every day of the range, with zeros where the server listed none', () => {
+    const days = fillDays([{ date: '2026-02-27', applicants: 3, approved: 1, rejected: 0 }], '2026-02-26T00:00:00.000Z', '2026-03-02T10:00:00.000Z');
+    expect(days.map((d) => d.date)).toEqual(['2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+    expect(days[1].applicants).toBe(3);
+    expect(days[0]).toEqual({ date: '2026-02-26', applicants: 0, approved: 0, rejected: 0 });
   });
   it('explains review reasons', () => {
     expect(reasonLabel('document:failed(mrz_check_digit,expired)')).toBe('Document: failed (mrz check digit, expired)');

@@ -1,18 +1,20 @@
 import { useMemo, useState } from 'react';
 import { Badge, Grid, Group, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { AreaChart, BarChart, DonutChart, FunnelChart } from '@mantine/charts';
+import { AreaChart, BarChart, DonutChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { DatePickerInput } from '@mantine/dates';
 import '@mantine/dates/styles.css';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import i18n from '../../i18n/index.ts';
 import { api } from '../../api/client.ts';
 import { useSession } from '../../auth/session.tsx';
-import { BlockSkeleton, ErrorAlert, NotAvailable, PageHeader, isMissingRoute, statusColor } from '../../components/ui.tsx';
+import { BlockSkeleton, ErrorAlert, PageHeader, statusColor } from '../../components/ui.tsx';
 import { countryName, fmtDuration, fmtPercent } from '../../lib/format.ts';
 import { WorldMap } from './WorldMap.tsx';
 
-/** The shape the back office expects from GET /v1/stats/dashboard (see the report for the proposal). */
+/** GET /v1/stats/dashboard (apps/server/src/modules/stats/stats-router.ts): applicants created in [from, to). */
 export type DashboardStats = {
   totals: { applicants: number; inReview: number; completed: number; approved: number; rejected: number };
   daily: { date: string; applicants: number; approved: number; rejected: number }[];
@@ -21,12 +23,29 @@ export type DashboardStats = {
   countries: { country: string; count: number }[];
   verifications: { successful: number; failed: number };
   failingSteps: { stepType: string; count: number }[];
-  serviceSuccess: { service: string; passed: number; failed: number; notRun?: number }[];
+  serviceSuccess: { service: string; passed: number; failed: number; notRun: number }[];
   medianProcessingSeconds: number | null;
   funnel: { step: string; reached: number }[];
 };
 
 type Range = 'today' | '7d' | '28d' | 'custom';
+
+/** The server lists only days that had applicants (UTC days); the chart shows every day of the range. */
+export function fillDays(daily: DashboardStats['daily'], from: string, to: string): DashboardStats['daily'] {
+  const byDate = new Map(daily.map((d) => [d.date, d]));
+  const out: DashboardStats['daily'] = [];
+  const day = new Date(from.slice(0, 10) + 'T00:00:00Z');
+  const last = to.slice(0, 10);
+  for (let i = 0; i < 400; i++) {
+    const key = day.toISOString().slice(0, 10);
+    if (key > last) break;
+    out.push(byDate.get(key) ?? { date: key, applicants: 0, approved: 0, rejected: 0 });
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  return out;
+}
+
+const dayLabel = (date: string) => new Intl.DateTimeFormat(i18n.language, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(date + 'T00:00:00Z'));
 
 export function rangeDates(r: Range, custom: [string | null, string | null], now = new Date()): { from: string; to: string } | null {
   const end = new Date(now);
@@ -60,8 +79,14 @@ export function Dashboard() {
           </Group>
         }
       />
-      {q.error ? (
-        isMissingRoute(q.error) ? <Paper><NotAvailable error={q.error} what={t('dashboard.missing')} /></Paper> : <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
+      {!dates ? (
+        <Paper p="md">
+          <Text size="sm" c="dimmed">
+            {t('dashboard.pickRange')}
+          </Text>
+        </Paper>
+      ) : q.error ? (
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : !q.data ? (
         <SimpleGrid cols={{ base: 2, md: 5 }}>
           {Array.from({ length: 5 }, (_, i) => (
@@ -71,15 +96,15 @@ export function Dashboard() {
           ))}
         </SimpleGrid>
       ) : (
-        <Stats s={q.data} />
+        <Stats s={q.data} from={dates.from} to={dates.to} />
       )}
     </>
   );
 }
 
-function Kpi({ label, value, color }: { label: string; value: string | number; color?: string }) {
+function Kpi({ label, value, color, testId }: { label: string; value: string | number; color?: string; testId?: string }) {
   return (
-    <Paper p="md">
+    <Paper p="md" data-testid={testId}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600} style={{ letterSpacing: '.04em' }}>
         {label}
       </Text>
@@ -101,13 +126,30 @@ function Card({ title, children }: { title: string; children: React.ReactNode })
   );
 }
 
-function Stats({ s }: { s: DashboardStats }) {
+function NoData({ text }: { text: string }) {
+  return (
+    <Text size="sm" c="dimmed" py="xl" ta="center">
+      {text}
+    </Text>
+  );
+}
+
+const funnelLabel = (t: TFunction, step: string) => t(`dashboard.funnelSteps.${step}`, { defaultValue: t(`stepTypes.${step}`, { defaultValue: step }) });
+
+function Stats({ s, from, to }: { s: DashboardStats; from: string; to: string }) {
   const { t } = useTranslation();
   const verTotal = s.verifications.successful + s.verifications.failed;
+  const daily = useMemo(() => fillDays(s.daily, from, to).map((d) => ({ ...d, day: dayLabel(d.date) })), [s.daily, from, to]);
+  const none = s.totals.applicants === 0;
   return (
-    <Stack gap="md">
+    <Stack gap="md" data-testid="dashboard-stats">
+      {none && (
+        <Paper p="sm" bg="blue.0">
+          <Text size="sm">{t('dashboard.noneInRange')}</Text>
+        </Paper>
+      )}
       <SimpleGrid cols={{ base: 2, md: 5 }}>
-        <Kpi label={t('dashboard.applicants')} value={s.totals.applicants} />
+        <Kpi label={t('dashboard.applicants')} value={s.totals.applicants} testId="kpi-applicants" />
         <Kpi label={t('dashboard.inReview')} value={s.totals.inReview} color="orange.7" />
         <Kpi label={t('dashboard.completed')} value={s.totals.completed} color="cyan.7" />
         <Kpi label={t('dashboard.approved')} value={s.totals.approved} color="teal.7" />
@@ -116,12 +158,13 @@ function Stats({ s }: { s: DashboardStats }) {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card title={t('dashboard.daily')}>
-            <AreaChart h={260} data={s.daily} dataKey="date" series={[{ name: 'applicants', label: t('dashboard.applicants'), color: 'blue.6' }, { name: 'approved', label: t('dashboard.approved'), color: 'teal.6' }, { name: 'rejected', label: t('dashboard.rejected'), color: 'red.6' }]} curveType="monotone" withLegend />
+            <AreaChart h={260} data={daily} dataKey="day" series={[{ name: 'applicants', label: t('dashboard.applicants'), color: 'blue.6' }, { name: 'approved', label: t('dashboard.approved'), color: 'teal.6' }, { name: 'rejected', label: t('dashboard.rejected'), color: 'red.6' }]} curveType="monotone" withLegend />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Card title={t('dashboard.statusBreakdown')}>
-            <Group justify="center">
+            {s.statusBreakdown.length === 0 && <NoData text={t('dashboard.noData')} />}
+            <Group justify="center" display={s.statusBreakdown.length ? undefined : 'none'}>
               <DonutChart data={s.statusBreakdown.map((b) => ({ name: t(`status.${b.status.toLowerCase()}`), value: b.count, color: `${statusColor(b.status)}.6` }))} withLabelsLine={false} size={180} thickness={26} />
             </Group>
             <Stack gap={4} mt="md">
@@ -140,12 +183,13 @@ function Stats({ s }: { s: DashboardStats }) {
           <Card title={t('dashboard.map')}>
             <Grid>
               <Grid.Col span={{ base: 12, md: 8 }}>
-                <WorldMap data={s.countries} />
+                <WorldMap data={s.countries} label={t('dashboard.map')} />
               </Grid.Col>
               <Grid.Col span={{ base: 12, md: 4 }}>
                 <Text size="sm" fw={600} mb="xs">
                   {t('dashboard.topCountries')}
                 </Text>
+                {s.countries.length === 0 && <Text size="sm" c="dimmed">{t('dashboard.noCountries')}</Text>}
                 <Table verticalSpacing={4}>
                   <Table.Tbody>
                     {s.countries.slice(0, 8).map((c) => (
@@ -196,13 +240,18 @@ function Stats({ s }: { s: DashboardStats }) {
                 const total = x.passed + x.failed;
                 return (
                   <div key={x.service}>
-                    <Group justify="space-between" mb={2}>
-                      <Text size="sm">{t(`stepTypes.${x.service}`, { defaultValue: x.service })}</Text>
-                      <Text size="sm" fw={600}>
-                        {total ? fmtPercent(x.passed / total) : t('common.notRun')}
+                    <Group justify="space-between" mb={2} wrap="nowrap">
+                      <Text size="sm">{t(`dashboard.services.${x.service}`, { defaultValue: x.service })}</Text>
+                      <Text size="sm" fw={600} c={total ? undefined : 'dimmed'}>
+                        {total ? `${fmtPercent(x.passed / total)} · ${x.passed}/${total}` : t('dashboard.noResults')}
                       </Text>
                     </Group>
-                    <Progress value={total ? (x.passed / total) * 100 : 0} color="teal" />
+                    <Progress value={total ? (x.passed / total) * 100 : 0} color="teal" aria-label={t(`dashboard.services.${x.service}`, { defaultValue: x.service })} />
+                    {x.notRun > 0 && (
+                      <Text size="xs" c="dimmed" mt={2}>
+                        {t('dashboard.notRunCount', { count: x.notRun })}
+                      </Text>
+                    )}
                   </div>
                 );
               })}
@@ -211,12 +260,41 @@ function Stats({ s }: { s: DashboardStats }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Card title={t('dashboard.failingSteps')}>
+            {s.failingSteps.length === 0 ? (
+              <NoData text={t('dashboard.noFailures')} />
+            ) : (
             <BarChart h={240} data={s.failingSteps.map((f) => ({ step: t(`stepTypes.${f.stepType}`, { defaultValue: f.stepType }), count: f.count }))} dataKey="step" series={[{ name: 'count', label: t('dashboard.failed'), color: 'red.6' }]} orientation="vertical" yAxisProps={{ width: 110 }} />
+            )}
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Card title={t('dashboard.funnel')}>
-            <FunnelChart h={240} data={s.funnel.map((f, i) => ({ name: t(`stepTypes.${f.step}`, { defaultValue: f.step }), value: f.reached, color: `blue.${Math.max(2, 8 - i)}` }))} withTooltip />
+            {none ? (
+              <NoData text={t('dashboard.noData')} />
+            ) : (
+              <Stack gap={6}>
+                {s.funnel.map((f, i) => {
+                  const top = s.funnel[0].reached || 1;
+                  const prev = i ? s.funnel[i - 1].reached : f.reached;
+                  return (
+                    <div key={f.step}>
+                      <Group justify="space-between" mb={2} wrap="nowrap">
+                        <Text size="sm">{funnelLabel(t, f.step)}</Text>
+                        <Text size="sm" fw={600}>
+                          {f.reached}
+                          {i > 0 && prev > f.reached && (
+                            <Text span size="xs" c="red.7" fw={500} ml={6}>
+                              −{fmtPercent((prev - f.reached) / prev)}
+                            </Text>
+                          )}
+                        </Text>
+                      </Group>
+                      <Progress value={(f.reached / top) * 100} color="blue" aria-label={funnelLabel(t, f.step)} />
+                    </div>
+                  );
+                })}
+              </Stack>
+            )}
           </Card>
         </Grid.Col>
       </Grid>

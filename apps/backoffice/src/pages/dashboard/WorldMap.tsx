@@ -11,7 +11,7 @@ const W = 800;
 const H = 400;
 
 /** Applicants by country as a choropleth; world-atlas ids are ISO 3166-1 numeric codes. */
-export function WorldMap({ data }: { data: { country: string; count: number }[] }) {
+export function WorldMap({ data, label }: { data: { country: string; count: number }[]; label: string }) {
   const shapes = useMemo(() => {
     const topo = world as unknown as Topology<{ countries: GeometryCollection }>;
     const fc = feature(topo, topo.objects.countries) as unknown as GeoJSON.FeatureCollection;
@@ -22,7 +22,7 @@ export function WorldMap({ data }: { data: { country: string; count: number }[] 
   const counts = useMemo(() => new Map(data.map((d) => [d.country.toUpperCase(), d.count])), [data]);
   const max = Math.max(1, ...data.map((d) => d.count));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Applicants by country">
+    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={label}>
       {shapes.map((s, i) => {
         const a2 = countries.numericToAlpha2(s.id.padStart(3, '0'));
         const n = a2 ? (counts.get(a2) ?? 0) : 0;
