@@ -3,11 +3,12 @@ import { en } from '../i18n/en.ts';
 import { es } from '../i18n/es.ts';
 import { applyRule, buildExpression, listRules, newQuestion, normalise, removeRule, uniqueName, type SurveyJson } from './survey.ts';
 import { fieldKind, humanize, initialValue, nonNull } from './schema.ts';
-import { parseSseChunk } from './sse.ts';
+import { parseSseChunk, reconnectDelay } from './sse.ts';
 import { toCsv } from './format.ts';
 import { newStepId } from '../api/flows.ts';
 import { fillDays, rangeDates } from '../pages/dashboard/Dashboard.tsx';
 import { reasonLabel } from '../pages/review/ReviewQueue.tsx';
+import { groupSessions, type EventItem } from '../pages/logs/KycLogs.tsx';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
@@ -107,6 +108,9 @@ describe('small helpers', () => {
     expect(b.messages).toEqual([{ event: 'message', data: '{"id":2}', id: '7' }]);
     expect(b.rest).toBe('');
   });
+  it('backs off when the live stream keeps dropping, up to 15 s', () => {
+    expect([1, 2, 3, 4, 5, 9].map(reconnectDelay)).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+  });
   it('escapes CSV cells and defuses spreadsheet formulas', () => {
     expect(toCsv([['a,b', 'say "hi"', '=SUM(A1)', null, 3]])).toBe('"a,b","say ""hi""",\'=SUM(A1),,3');
   });
@@ -126,5 +130,33 @@ describe('small helpers', () => {
   it('explains review reasons', () => {
     expect(reasonLabel('document:failed(mrz_check_digit,expired)')).toBe('Document: failed (mrz check digit, expired)');
     expect(reasonLabel('warning:duplicate_document')).toBe('Warning: duplicate document');
+  });
+});
+
+describe('KYC logs', () => {
+  const ev = (id: string, type: string, payload: Record<string, unknown>, applicantId: string | null = 'apl_1'): EventItem => ({ id, type, applicantId, sequence: null, createdAt: '2026-03-10T10:00:00Z', payload });
+  it('groups events by applicant with the latest step results, status and failure reason', () => {
+    // Newest first, as the page keeps them.
+    const events = [
+      ev('evt_5', 'applicant.status_changed', { from: 'IN_PROGRESS', to: 'ON_HOLD', reasons: ['screening:review(aml_hit)'], externalUserId: 'u-1' }),
+      ev('evt_4', 'applicant.step_failed', { stepId: 'screening', stepType: 'aml', outcome: 'review', reasons: ['aml_hit'] }),
+      ev('evt_3', 'applicant.step_passed', { stepId: 'document', stepType: 'document', outcome: 'passed' }),
+      ev('evt_2', 'applicant.step_failed', { stepId: 'document', stepType: 'document', outcome: 'failed', reasons: ['expired'] }),
+      ev('evt_1', 'link.completed', {}, null),
+    ];
+    const [a, b] = groupSessions(events);
+    expect(a.externalUserId).toBe('u-1');
+    expect(a.status).toBe('ON_HOLD');
+    expect(a.steps).toEqual([
+      { stepId: 'document', stepType: 'document', passed: true },
+      { stepId: 'screening', stepType: 'aml', passed: false },
+    ]);
+    expect(a.outcome).toEqual({ kind: 'review', text: 'Screening: AML hit' });
+    expect(b.key).toBe('evt_1');
+    expect(b.outcome).toBeNull();
+  });
+  it('names the decline labels of a declined applicant', () => {
+    const [s] = groupSessions([ev('evt_9', 'review.completed', { reviewResult: { decision: 'decline', rejectLabels: ['FORGERY'], clientComment: 'Blurry' } })]);
+    expect(s.outcome).toEqual({ kind: 'declined', text: 'FORGERY · Blurry' });
   });
 });

@@ -22,3 +22,21 @@ export function parseSseChunk(buffer: string): { messages: SseMessage[]; rest: s
   }
   return { messages, rest };
 }
+
+/** Reads an event-stream body to its end, handing over each message as it arrives. */
+export async function readSse(body: NonNullable<Response['body']>, onMessage: (m: SseMessage) => void): Promise<void> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    const { messages, rest } = parseSseChunk(buf + value);
+    buf = rest;
+    messages.forEach(onMessage);
+  }
+}
+
+/** Wait before reconnecting: quick at first, then at most every 15 s while the server stays away. */
+export function reconnectDelay(failures: number): number {
+  return Math.min(15_000, 1000 * 2 ** Math.max(0, failures - 1));
+}
