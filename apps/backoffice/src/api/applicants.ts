@@ -81,6 +81,8 @@ export type DocumentView = {
   fields: Record<string, unknown>;
   originalFields: Record<string, unknown>;
   amendedFields: string[];
+  /** What the applicant confirmed or corrected at the OCR prefill (null when the flow does not ask). */
+  applicantConfirmed: Record<string, string | null> | null;
   checks: Record<string, unknown>;
   active: boolean;
   createdAt: string;

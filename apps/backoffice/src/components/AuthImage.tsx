@@ -4,6 +4,16 @@ import { IconPhotoOff, IconZoomIn } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { apiClient } from '../api/client.ts';
 
+/** A server error (e.g. several images of one page loading at once) is worth two more tries; a 4xx is not. */
+async function fetchWithRetry(src: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await fetch(src, { headers: { 'x-tessera-mode': apiClient.mode }, credentials: 'same-origin' }).catch(() => null);
+    if (r?.ok) return r;
+    if ((r && r.status < 500) || attempt >= 3) throw new Error(String(r?.status ?? 'network'));
+    await new Promise((res) => setTimeout(res, 250 * attempt + Math.random() * 250));
+  }
+}
+
 /**
  * Applicant images are fetched with the mode header (a plain <img> could not send it) and shown from a
  * blob URL that is revoked when the image leaves the page.
@@ -16,9 +26,8 @@ function useBlobUrl(src: string | null) {
     let revoked = false;
     let made: string | null = null;
     setFailed(false);
-    fetch(src, { headers: { 'x-tessera-mode': apiClient.mode }, credentials: 'same-origin' })
+    fetchWithRetry(src)
       .then(async (r) => {
-        if (!r.ok) throw new Error(String(r.status));
         const b = await r.blob();
         if (revoked) return;
         made = URL.createObjectURL(b);

@@ -1,5 +1,6 @@
 /** English strings. es.ts must have exactly the same keys (checked by i18n.test.ts). */
 import { enPages } from './en-pages.ts';
+import { enOps } from './en-ops.ts';
 
 const base = {
   common: {
@@ -308,7 +309,7 @@ const base = {
   },
 };
 
-export const en = { ...base, ...enPages };
+export const en = { ...base, ...enPages, ...enOps };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Dictionary = Widen<typeof en>;

@@ -1,9 +1,11 @@
 import type { Dictionary } from './en.ts';
 import { esPages } from './es-pages.ts';
+import { esOps } from './es-ops.ts';
 
 /** Spanish strings: the same keys as en.ts (the type checker refuses a missing one). */
 export const es: Dictionary = {
   ...esPages,
+  ...esOps,
   common: {
     error: 'Algo requiere tu atención',
     errorCode: 'Código',

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../i18n/en.ts';
 import { es } from '../i18n/es.ts';
 import { applyRule, buildExpression, listRules, newQuestion, normalise, removeRule, uniqueName, type SurveyJson } from './survey.ts';
-import { fieldKind, humanize, initialValue, nonNull } from './schema.ts';
+import { fieldKind, humanize, initialValue, nonNull, reasonLabel } from './schema.ts';
 import { parseSseChunk, reconnectDelay } from './sse.ts';
 import { toCsv } from './format.ts';
 import { newStepId } from '../api/flows.ts';
 import { fillDays, rangeDates } from '../pages/dashboard/Dashboard.tsx';
-import { reasonLabel } from '../pages/review/ReviewQueue.tsx';
+
 import { groupSessions, type EventItem } from '../pages/logs/KycLogs.tsx';
 
 function keys(o: object, prefix = ''): string[] {

@@ -73,3 +73,10 @@ export function humanize(key: string): string {
 export function isAlpha2List(s: JsonSchema): boolean {
   return s.items?.type === 'string' && s.items.pattern === '^[A-Z]{2}$';
 }
+
+/** A review reason as people read it: "screening:review(aml_hit)" → "Screening: review (aml hit)". */
+export function reasonLabel(r: string) {
+  const m = /^([^:]+):([a-z_]+)(?:\((.*)\))?$/.exec(r);
+  if (!m) return humanize(r);
+  return `${humanize(m[1])}: ${humanize(m[2]).toLowerCase()}${m[3] ? ` (${m[3].split(',').map((x) => humanize(x).toLowerCase()).join(', ')})` : ''}`;
+}

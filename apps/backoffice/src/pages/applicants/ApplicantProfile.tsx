@@ -11,7 +11,7 @@ import { useSession } from '../../auth/session.tsx';
 import { AuthImage } from '../../components/AuthImage.tsx';
 import { BlockSkeleton, CopyField, EmptyState, ErrorAlert, KeyValue, StatusBadge, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { countryName, fmtDateTime, fmtRelative } from '../../lib/format.ts';
-import { humanize } from '../../lib/schema.ts';
+import { humanize, reasonLabel } from '../../lib/schema.ts';
 import { ReviewDialog } from './ReviewDialog.tsx';
 import { StepSection, Tracker, Warnings } from './StepSections.tsx';
 import { SessionLinkDialog } from './dialogs.tsx';
@@ -39,7 +39,11 @@ function Profile({ a }: { a: ApplicantFull }) {
   const [review, setReview] = useState<'approve' | 'decline' | null>(null);
   const [linkOpen, setLinkOpen] = useState(false);
   const [tab, setTab] = useState<string | null>('info');
-  const photo = a.steps.find((s) => (s.type === 'selfie' || s.type === 'liveness') && s.current?.files.length)?.current?.files[0] ?? null;
+  // The face a reviewer recognises: the selfie, else a liveness frame, else the document's portrait.
+  const photo =
+    a.steps.find((s) => (s.type === 'selfie' || s.type === 'liveness') && s.current?.files.length)?.current?.files[0] ??
+    a.steps.find((s) => s.type === 'document')?.current?.files.find((f) => f.kind === 'portrait') ??
+    null;
   const assign = useMutation({
     mutationFn: (reviewerId: string | null) => api.post(`/v1/applicants/${a.id}/assign`, { reviewerId }),
     onSuccess: async () => {
@@ -144,7 +148,7 @@ function Profile({ a }: { a: ApplicantFull }) {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, xl: 8 }}>
           <Tracker applicant={a} onJump={jump} />
-          <Warnings applicant={a} />
+          <Warnings applicant={a} onJump={jump} />
           {a.steps
             .filter((s) => s.type !== 'intro' && s.type !== 'thank_you')
             .map((s) => (
@@ -235,7 +239,9 @@ function InfoTab({ a }: { a: ApplicantFull }) {
         <KeyValue label={t('profile.phone')}>{a.info.phone}</KeyValue>
         {Object.entries(personal).map(([k, v]) => (
           <KeyValue key={k} label={t(`docFields.${k}`, { defaultValue: humanize(k) })}>
-            {valueText(v)}
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {valueText(v) ?? '—'}
+            </Text>
           </KeyValue>
         ))}
       </InfoSection>
@@ -251,8 +257,8 @@ function InfoTab({ a }: { a: ApplicantFull }) {
           <KeyValue label={t('profile.reasons')}>
             <Group gap={4}>
               {a.review.reasons.map((r) => (
-                <Badge key={r} size="xs" variant="light" color="orange" tt="none">
-                  {r}
+                <Badge key={r} size="xs" variant="light" color="orange" tt="none" style={{ maxWidth: 'none' }} styles={{ label: { overflow: 'visible', whiteSpace: 'normal' } }} h="auto" py={2}>
+                  {reasonLabel(r)}
                 </Badge>
               ))}
             </Group>

@@ -12,7 +12,7 @@ import { APPLICANT_STATUSES, STEP_STATUSES, methodStatus, type ApplicantRow, typ
 import { STEP_TYPES, type StepType } from '../../api/flows.ts';
 import { reviewerOptions, useFlows, useReviewers } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { countryName, countryOptions, fmtDateTime } from '../../lib/format.ts';
 import { NewVerificationDialog, SessionLinkDialog } from './dialogs.tsx';
 import { stepStatusIcon } from '../../components/stepMeta.tsx';
@@ -205,11 +205,7 @@ export function Applicants() {
         </Group>
       </Paper>
 
-      {q.error && isMissingRoute(q.error) ? (
-        <Paper>
-          <NotAvailable error={q.error} />
-        </Paper>
-      ) : q.error ? (
+      {q.error ? (
         <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : (
         <Paper>

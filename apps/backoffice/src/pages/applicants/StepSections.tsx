@@ -1,16 +1,19 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Code, Collapse, Drawer, Group, Menu, Modal, Paper, Progress, RingProgress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Code, Collapse, Group, Menu, Modal, Paper, Stack, Table, Text, Textarea, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconCheck, IconChevronDown, IconCircleCheck, IconCircleX, IconEdit, IconHistory, IconPlayerPause, IconX, IconBraces } from '@tabler/icons-react';
+import { IconAlertTriangle, IconChevronDown, IconCircleCheck, IconHistory, IconPlayerPause, IconBraces } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import type { ApplicantFull, DocumentView, StepView, Submission, WarningView } from '../../api/applicants.ts';
+import type { ApplicantFull, StepView, Submission, WarningView } from '../../api/applicants.ts';
 import { useSession } from '../../auth/session.tsx';
-import { AuthImage } from '../../components/AuthImage.tsx';
 import { ErrorAlert, KeyValue, StatusBadge, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { STEP_COLORS, STEP_ICONS, stepStatusIcon } from '../../components/stepMeta.tsx';
-import { countryName, fmtDateTime, fmtPercent } from '../../lib/format.ts';
+import { fmtDateTime } from '../../lib/format.ts';
 import { humanize } from '../../lib/schema.ts';
+import i18n from '../../i18n/index.ts';
+import { ScanMatches } from '../aml/ScanMatches.tsx';
+import { DocumentBody } from './DocumentBody.tsx';
+import { FaceMatchBody, LivenessBody, SelfieBody, SelfieWithDocumentBody } from './FaceBodies.tsx';
 
 /** The verification tracker: every step of the flow with where it stands. */
 export function Tracker({ applicant, onJump }: { applicant: ApplicantFull; onJump: (stepId: string) => void }) {
@@ -34,19 +37,24 @@ export function Tracker({ applicant, onJump }: { applicant: ApplicantFull; onJum
   );
 }
 
-export function Warnings({ applicant }: { applicant: ApplicantFull }) {
+export function Warnings({ applicant, onJump }: { applicant: ApplicantFull; onJump: (stepId: string) => void }) {
   const open = applicant.warnings.filter((w) => !w.resolvedAt);
   if (!open.length) return null;
   return (
     <Stack gap="xs" mb="md">
       {open.map((w) => (
-        <WarningBanner key={w.id} applicantId={applicant.id} w={w} />
+        <WarningBanner key={w.id} applicantId={applicant.id} w={w} stepName={stepName(applicant, w.stepId)} onJump={onJump} />
       ))}
     </Stack>
   );
 }
 
-function WarningBanner({ applicantId, w }: { applicantId: string; w: WarningView }) {
+function stepName(a: ApplicantFull, stepId: string | null) {
+  const s = a.steps.find((x) => x.id === stepId);
+  return s ? (s.title ?? i18n.t(`stepTypes.${s.type}`)) : null;
+}
+
+function WarningBanner({ applicantId, w, stepName, onJump }: { applicantId: string; w: WarningView; stepName: string | null; onJump: (stepId: string) => void }) {
   const { t } = useTranslation();
   const { can } = useSession();
   const qc = useQueryClient();
@@ -61,14 +69,33 @@ function WarningBanner({ applicantId, w }: { applicantId: string; w: WarningView
     },
   });
   return (
-    <Alert color={w.severity === 'critical' ? 'red' : w.severity === 'warning' ? 'orange' : 'blue'} icon={<IconAlertTriangle size={18} />} title={<Group gap="xs">{humanize(w.kind)}<Badge size="xs" variant="outline">{t(`severity.${w.severity}`)}</Badge></Group>}>
+    <Alert
+      color={w.severity === 'critical' ? 'red' : w.severity === 'warning' ? 'orange' : 'blue'}
+      icon={<IconAlertTriangle size={18} />}
+      title={
+        <Group gap="xs">
+          {t(`warningKinds.${w.kind}`, { defaultValue: humanize(w.kind) })}
+          <Badge size="xs" variant="outline">
+            {t(`severity.${w.severity}`)}
+          </Badge>
+        </Group>
+      }
+      data-testid={`warning-${w.kind}`}
+    >
       <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Text size="sm">{w.message}</Text>
-        {can('applicants.review') && (
-          <Button size="xs" variant="white" onClick={() => setOpen(true)}>
-            {t('profile.resolve')}
-          </Button>
-        )}
+        <Group gap={6} wrap="nowrap">
+          {w.stepId && stepName && (
+            <Button size="xs" variant="subtle" onClick={() => onJump(w.stepId!)}>
+              {t('profile.goToStep', { step: stepName })}
+            </Button>
+          )}
+          {can('applicants.review') && (
+            <Button size="xs" variant="white" onClick={() => setOpen(true)}>
+              {t('profile.resolve')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('profile.resolveWarning')}>
         <Stack>
@@ -226,9 +253,11 @@ function StepBody({ applicant, step, sub }: { applicant: ApplicantFull; step: St
     case 'questionnaire':
       return <AnswersBody sub={sub} />;
     case 'selfie':
+      return <SelfieBody sub={sub} />;
     case 'selfie_with_document':
+      return <SelfieWithDocumentBody sub={sub} />;
     case 'liveness':
-      return <MediaBody sub={sub} />;
+      return <LivenessBody sub={sub} />;
     default:
       return <SummaryBody sub={sub} />;
   }
@@ -248,275 +277,51 @@ function SummaryBody({ sub }: { sub: Submission }) {
   );
 }
 
-function MediaBody({ sub }: { sub: Submission }) {
-  const { t } = useTranslation();
-  return (
-    <Stack>
-      <Group gap="md" align="flex-start">
-        {sub.files.map((f) => (
-          <Stack key={f.id} gap={4}>
-            <AuthImage src={f.url} alt={humanize(f.kind)} h={200} video={f.mime.startsWith('video/')} />
-            <Text size="xs" c="dimmed">
-              {humanize(f.kind)} · {t('profile.captured')} {fmtDateTime(f.capturedAt ?? f.createdAt)}
-            </Text>
-          </Stack>
-        ))}
-      </Group>
-      <SummaryBody sub={sub} />
-    </Stack>
-  );
-}
+type AmlSummary = { scanId?: string; hits?: number; matches?: number; lists?: Record<string, number>; monitoring?: boolean; message?: string };
 
-/** The document fields the API lets a reviewer amend. */
-const EDITABLE_FIELDS = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'personalNumber', 'address', 'issuingState'];
-
-function crossCheck(doc: DocumentView, field: string): boolean | null {
-  const c = doc.checks?.crossChecks ?? doc.checks?.fields ?? doc.checks;
-  const v = (c as Record<string, unknown> | undefined)?.[field];
-  if (typeof v === 'boolean') return v;
-  if (v && typeof v === 'object' && 'match' in v) return (v as { match: boolean | null }).match;
-  if (v && typeof v === 'object' && 'ok' in v) return (v as { ok: boolean | null }).ok;
-  return null;
-}
-
-function DocumentBody({ applicant, sub }: { applicant: ApplicantFull; sub: Submission }) {
-  const { t } = useTranslation();
-  const docs = applicant.documents.filter((d) => d.submissionId === sub.id);
-  return (
-    <Stack>
-      {docs.map((d) => (
-        <DocumentCard key={d.id} applicantId={applicant.id} doc={d} />
-      ))}
-      {!docs.length && <SummaryBody sub={sub} />}
-      {sub.files.length > 0 && (
-        <div>
-          <Text size="sm" fw={600} mb="xs">
-            {t('profile.pages')}
-          </Text>
-          <Group gap="md" align="flex-start">
-            {sub.files.map((f) => (
-              <Stack key={f.id} gap={4}>
-                <AuthImage src={f.url} alt={humanize(f.kind)} h={190} />
-                <Text size="xs" c="dimmed">
-                  {humanize(f.kind)}
-                </Text>
-              </Stack>
-            ))}
-          </Group>
-        </div>
-      )}
-    </Stack>
-  );
-}
-
-function DocumentCard({ applicantId, doc }: { applicantId: string; doc: DocumentView }) {
-  const { t } = useTranslation();
-  const { can } = useSession();
-  const qc = useQueryClient();
-  const [editing, setEditing] = useState<string | null>(null);
-  const [value, setValue] = useState('');
-  const m = useMutation({
-    mutationFn: () => api.patch(`/v1/applicants/${applicantId}/documents/${doc.id}`, { fields: { [editing!]: value || null } }),
-    onSuccess: async () => {
-      setEditing(null);
-      await qc.invalidateQueries({ queryKey: ['applicant', applicantId] });
-      notifySuccess(t('common.saved'));
-    },
-  });
-  const fields = Object.entries(doc.fields).filter(([, v]) => v === null || typeof v !== 'object');
-  return (
-    <Paper withBorder p="md" bg="gray.0">
-      <Group justify="space-between" mb="sm">
-        <Group gap="xs">
-          <Text fw={600}>{doc.documentType ? humanize(doc.documentType) : t('profile.document')}</Text>
-          {doc.issuingState && (
-            <Badge variant="outline" color="gray">
-              {doc.issuingState.length === 2 ? countryName(doc.issuingState) : doc.issuingState}
-            </Badge>
-          )}
-        </Group>
-        {doc.valid === null ? <Badge color="gray" variant="light">{t('profile.validityUnknown')}</Badge> : doc.valid ? <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />}>{t('profile.valid')}</Badge> : <Badge color="red" variant="light" leftSection={<IconX size={12} />}>{t('profile.notValid')}</Badge>}
-      </Group>
-      <Table withRowBorders={false} verticalSpacing={4}>
-        <Table.Tbody>
-          {fields.map(([k, v]) => {
-            const cc = crossCheck(doc, k);
-            return (
-              <Table.Tr key={k}>
-                <Table.Td w={200}>
-                  <Text size="sm" c="dimmed">
-                    {t(`docFields.${k}`, { defaultValue: humanize(k) })}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm" fw={500}>
-                      {v === null || v === '' ? '—' : String(v)}
-                    </Text>
-                    {doc.amendedFields.includes(k) && (
-                      <Tooltip label={t('profile.amended', { original: String(doc.originalFields[k] ?? '—') })}>
-                        <Badge size="xs" variant="light" color="violet">
-                          {t('profile.edited')}
-                        </Badge>
-                      </Tooltip>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td w={36}>
-                  {cc === null ? null : cc ? (
-                    <Tooltip label={t('profile.crossOk')}>
-                      <IconCircleCheck size={16} color="var(--mantine-color-teal-7)" aria-label={t('profile.crossOk')} />
-                    </Tooltip>
-                  ) : (
-                    <Tooltip label={t('profile.crossBad')}>
-                      <IconCircleX size={16} color="var(--mantine-color-red-7)" aria-label={t('profile.crossBad')} />
-                    </Tooltip>
-                  )}
-                </Table.Td>
-                <Table.Td w={36}>
-                  {can('applicants.review') && EDITABLE_FIELDS.includes(k) && (
-                    <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => { setEditing(k); setValue(v === null ? '' : String(v)); }} aria-label={t('profile.editField', { field: humanize(k) })}>
-                      <IconEdit size={14} />
-                    </ActionIcon>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-      <Modal opened={!!editing} onClose={() => setEditing(null)} title={t('profile.editField', { field: editing ? humanize(editing) : '' })}>
-        <Stack>
-          {m.error && <ErrorAlert error={m.error} />}
-          <TextInput value={value} onChange={(e) => setValue(e.currentTarget.value)} label={editing ? humanize(editing) : ''} data-autofocus />
-          <Text size="xs" c="dimmed">
-            {t('profile.editFieldHelp')}
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setEditing(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button onClick={() => m.mutate()} loading={m.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Paper>
-  );
-}
-
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function FaceMatchBody({ applicant, sub }: { applicant: ApplicantFull; sub: Submission }) {
-  const { t } = useTranslation();
-  const s = sub.summary;
-  // The engine reports a calibrated similarity as 0–1 or 0–100; show it as a percentage either way.
-  let score = num(s.similarity) ?? num(s.score) ?? num(s.percentage);
-  if (score !== null && score > 1) score = score / 100;
-  const threshold = num(s.threshold);
-  const faces = applicant.steps.flatMap((st) => (st.current && (st.type === 'document' || st.type === 'selfie' || st.type === 'liveness' || st.type === 'selfie_with_document') ? st.current.files.slice(0, 1).map((f) => ({ f, label: t(`stepTypes.${st.type}`) })) : []));
-  return (
-    <Stack>
-      {score !== null && (
-        <Group gap="lg">
-          <RingProgress size={96} thickness={9} roundCaps sections={[{ value: score * 100, color: sub.outcome === 'passed' ? 'teal' : 'red' }]} label={<Text ta="center" fw={700} size="lg">{Math.round(score * 100)}%</Text>} />
-          <div>
-            <Text fw={600}>{t('profile.similarity')}</Text>
-            {threshold !== null && (
-              <Text size="sm" c="dimmed">
-                {t('profile.threshold', { value: threshold > 1 ? threshold : Math.round(threshold * 100) })}
-              </Text>
-            )}
-          </div>
-        </Group>
-      )}
-      {faces.length > 0 && (
-        <SimpleGrid cols={{ base: 1, sm: Math.min(faces.length, 3) }}>
-          {faces.map(({ f, label }) => (
-            <Stack key={f.id} gap={4}>
-              <AuthImage src={f.url} alt={label} h={220} />
-              <Text size="xs" c="dimmed" ta="center">
-                {label}
-              </Text>
-            </Stack>
-          ))}
-        </SimpleGrid>
-      )}
-      <SummaryBody sub={{ ...sub, summary: Object.fromEntries(Object.entries(s).filter(([k]) => !['similarity', 'score', 'percentage'].includes(k))) }} />
-    </Stack>
-  );
-}
-
-type AmlHit = { id?: string; entityId?: string; name?: string; caption?: string; score?: number; matchRate?: number; datasets?: string[]; lists?: string[]; topics?: string[]; countries?: string[]; status?: string; birthDate?: string | string[]; [k: string]: unknown };
-
+/** The AML step: the scan it ran (summary), then its matches with statuses for those who may screen. */
 function AmlBody({ applicant, sub }: { applicant: ApplicantFull; sub: Submission }) {
   const { t } = useTranslation();
   const { can } = useSession();
-  const [detail, setDetail] = useState<AmlHit | null>(null);
-  const r = (sub.result ?? {}) as { matches?: AmlHit[]; hits?: AmlHit[] };
-  const hits = r.matches ?? r.hits ?? [];
   const qc = useQueryClient();
-  const setStatus = useMutation({
-    mutationFn: ({ hit, status }: { hit: AmlHit; status: string }) => api.patch(`/v1/aml/matches/${hit.id}`, { status }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['applicant', applicant.id] }),
-    onError: (e) => notifyError(e),
-  });
+  const s = sub.summary as AmlSummary;
+  const hits = s.hits ?? 0;
+  const lists = Object.entries(s.lists ?? {});
   return (
     <Stack>
-      {hits.length > 0 ? (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={t('aml.hitBanner', { count: hits.length })}>
+      {s.message ? (
+        <Alert color="orange" icon={<IconAlertTriangle size={18} />} title={t('aml.notScreened')}>
+          {s.message}
+        </Alert>
+      ) : hits > 0 ? (
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={t('aml.hitBanner', { count: hits })} data-testid="aml-hit-banner">
           {t('aml.hitBannerText')}
         </Alert>
       ) : (
         <Alert color="teal" icon={<IconCircleCheck size={18} />}>
-          {t('aml.noHits')}
+          {t('aml.noHitsOf', { count: s.matches ?? 0 })}
         </Alert>
       )}
-      {hits.length > 0 && (
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('common.name')}</Table.Th>
-              <Table.Th>{t('aml.matchRate')}</Table.Th>
-              <Table.Th>{t('aml.lists')}</Table.Th>
-              <Table.Th>{t('common.status')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {hits.map((h, i) => {
-              const rate = num(h.score) ?? num(h.matchRate);
-              return (
-                <Table.Tr key={h.id ?? h.entityId ?? i} className="clickable-row" onClick={() => setDetail(h)}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {h.caption ?? h.name ?? '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td w={160}>{rate !== null && <Progress.Root size="lg"><Progress.Section value={rate > 1 ? rate : rate * 100} color={rate > (rate > 1 ? 85 : 0.85) ? 'red' : 'orange'}><Progress.Label>{fmtPercent(rate > 1 ? rate / 100 : rate)}</Progress.Label></Progress.Section></Progress.Root>}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {[...(h.topics ?? []), ...(h.datasets ?? h.lists ?? [])].slice(0, 4).map((x) => (
-                        <Badge key={x} size="xs" variant="outline" tt="none">
-                          {x}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td onClick={(e) => e.stopPropagation()} w={190}>
-                    <Select size="xs" data={['potential_match', 'true_positive', 'false_positive'].map((v) => ({ value: v, label: t(`status.${v}`) }))} value={h.status ?? 'potential_match'} onChange={(v) => v && setStatus.mutate({ hit: h, status: v })} disabled={!can('aml.scan')} allowDeselect={false} aria-label={t('common.status')} />
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+      {lists.length > 0 && (
+        <Group gap={6}>
+          <Text size="sm" c="dimmed">
+            {t('aml.screenedAgainst')}
+          </Text>
+          {lists.map(([source, version]) => (
+            <Badge key={source} variant="outline" color="gray" tt="none">
+              {t('aml.listVersion', { source, version })}
+            </Badge>
+          ))}
+        </Group>
       )}
-      <Drawer opened={!!detail} onClose={() => setDetail(null)} position="right" size="lg" title={detail?.caption ?? detail?.name}>
-        {detail && <Code block>{JSON.stringify(detail, null, 2)}</Code>}
-      </Drawer>
+      {s.scanId &&
+        (can('aml.scan') ? (
+          <ScanMatches scanId={s.scanId} bare onChanged={() => qc.invalidateQueries({ queryKey: ['applicant', applicant.id] })} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t('aml.needScanPermission')}
+          </Text>
+        ))}
     </Stack>
   );
 }

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api, download, type Page } from '../../api/client.ts';
 import { useFlows } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton, notifyError } from '../../components/ui.tsx';
 import { fmtDateTime } from '../../lib/format.ts';
 import { FLOW_LANGUAGES, LIFETIMES } from '../applicants/dialogs.tsx';
 
@@ -101,7 +101,7 @@ export function Links() {
               )}
             </Group>
             {q.error ? (
-              isMissingRoute(q.error) ? <NotAvailable error={q.error} /> : <ErrorAlert error={q.error} />
+              <ErrorAlert error={q.error} />
             ) : q.isLoading ? (
               <TableSkeleton cols={5} />
             ) : !rows.length ? (

@@ -12,8 +12,8 @@ import { BlockSkeleton, EmptyState, ErrorAlert, PageHeader, StatusBadge } from '
 import { STEP_ICONS, stepStatusIcon } from '../../components/stepMeta.tsx';
 import { fmtDateTime, fmtRelative } from '../../lib/format.ts';
 import { readSse, reconnectDelay } from '../../lib/sse.ts';
-import { humanize } from '../../lib/schema.ts';
-import { reasonLabel } from '../review/ReviewQueue.tsx';
+import { humanize, reasonLabel } from '../../lib/schema.ts';
+
 
 /** One event as GET /v1/events and each `data:` of GET /v1/kyc-logs/stream carry it. */
 export type EventItem = { id: string; type: string; applicantId: string | null; sequence: number | null; createdAt: string; payload: Record<string, unknown> };

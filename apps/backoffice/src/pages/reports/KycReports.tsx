@@ -12,9 +12,10 @@ import { APPLICANT_STATUSES, type ApplicantSummary } from '../../api/applicants.
 import { STEP_TYPES } from '../../api/flows.ts';
 import { useFlows } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { countryName, fmtDateTime, saveText, toCsv } from '../../lib/format.ts';
-import { reasonLabel } from '../review/ReviewQueue.tsx';
+import { reasonLabel } from '../../lib/schema.ts';
+
 
 const EXPORT_LIMIT = 10_000;
 
@@ -91,7 +92,7 @@ export function KycReports() {
         </Group>
       </Paper>
       {list.error ? (
-        isMissingRoute(list.error) ? <Paper><NotAvailable error={list.error} /></Paper> : <ErrorAlert error={list.error} />
+        <ErrorAlert error={list.error} />
       ) : (
         <Paper>
           {list.isLoading ? (

@@ -7,19 +7,13 @@ import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.ts';
 import { useFlows, useReviewers } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton, notifyError } from '../../components/ui.tsx';
 import { countryName, fmtDateTime, fmtRelative } from '../../lib/format.ts';
-import { humanize } from '../../lib/schema.ts';
+import { reasonLabel } from '../../lib/schema.ts';
 
 type QueueItem = { id: string; externalUserId: string; status: string; flowId: string; reviewerId: string | null; reasons: string[]; country: string | null; completedAt: string | null; createdAt: string };
 
 /** "document:failed(mrz_check_digit)" → "Document: failed (MRZ check digit)". */
-export function reasonLabel(r: string) {
-  const m = /^([^:]+):([a-z_]+)(?:\((.*)\))?$/.exec(r);
-  if (!m) return humanize(r);
-  return `${humanize(m[1])}: ${humanize(m[2]).toLowerCase()}${m[3] ? ` (${m[3].split(',').map((x) => humanize(x).toLowerCase()).join(', ')})` : ''}`;
-}
-
 export function ReviewQueue() {
   const { t } = useTranslation();
   const { mode, me } = useSession();
@@ -49,7 +43,7 @@ export function ReviewQueue() {
         actions={<SegmentedControl value={who} onChange={setWho} data={[{ value: 'all', label: t('queue.all') }, { value: 'mine', label: t('queue.mine') }]} />}
       />
       {q.error ? (
-        isMissingRoute(q.error) ? <Paper><NotAvailable error={q.error} /></Paper> : <ErrorAlert error={q.error} />
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : (
         <Paper>
           {q.isLoading ? (

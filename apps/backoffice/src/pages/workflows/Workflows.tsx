@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { Flow } from '../../api/flows.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, ErrorAlert, NotAvailable, PageHeader, StatusBadge, TableSkeleton, isMissingRoute, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { STEP_COLORS, STEP_ICONS } from '../../components/stepMeta.tsx';
 import { fmtDateTime } from '../../lib/format.ts';
 
@@ -49,7 +49,7 @@ export function Workflows() {
       <Group mb="md" justify="flex-end">
         <Switch label={t('workflows.showArchived')} checked={archived} onChange={(e) => setArchived(e.currentTarget.checked)} />
       </Group>
-      {q.error && (isMissingRoute(q.error) ? <Paper><NotAvailable error={q.error} /></Paper> : <ErrorAlert error={q.error} onRetry={() => q.refetch()} />)}
+      {q.error && <ErrorAlert error={q.error} onRetry={() => q.refetch()} />}
       {!q.error && (
         <Paper>
           {q.isLoading ? (
