@@ -14,6 +14,7 @@ export type Permission =
   | 'aml.scan'
   | 'reports.export'
   | 'settings.manage'
+  | 'webhooks.manage'
   | 'team.manage'
   | 'live.access'
   | 'audit.read';

@@ -1,7 +1,7 @@
 import { type ReactNode } from 'react';
-import { Alert, Badge, Box, Button, CopyButton, Code, EmptyState as MEmptyState, Group, Skeleton, Stack, Table, Text, Title, Tooltip, ActionIcon } from '@mantine/core';
+import { Alert, Badge, Box, Button, CopyButton, Code, EmptyState as MEmptyState, Group, Modal, Skeleton, Stack, Table, Text, Title, Tooltip, ActionIcon } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCheck, IconCopy, IconInbox, IconLock } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconCopy, IconInbox, IconKey, IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../api/client.ts';
 
@@ -42,20 +42,6 @@ export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: 
       )}
     </Alert>
   );
-}
-
-/** A section whose API route is not on this server yet: said plainly, never faked. */
-export function NotAvailable({ error, what }: { error: unknown; what?: string }) {
-  const { t } = useTranslation();
-  if (isMissingRoute(error)) {
-    return <EmptyState icon={<IconLock size={28} />} title={t('common.notAvailable')} description={what ?? t('common.notAvailableText')} />;
-  }
-  return <ErrorAlert error={error} />;
-}
-
-/** The server answers route_not_found for an API this build of Tessera does not have yet. */
-export function isMissingRoute(e: unknown) {
-  return e instanceof ApiError && e.code === 'route_not_found';
 }
 
 export function EmptyState({ title, description, icon, action }: { title: ReactNode; description?: ReactNode; icon?: ReactNode; action?: ReactNode }) {
@@ -205,5 +191,39 @@ export function KeyValue({ label, children }: { label: ReactNode; children: Reac
         {children ?? <Text c="dimmed" size="sm">—</Text>}
       </Box>
     </Group>
+  );
+}
+
+/** Asks before something that cannot be undone; the confirm button says what will happen. */
+export function ConfirmModal({ opened, title, children, confirmLabel, color = 'red', loading, onConfirm, onClose }: { opened: boolean; title: string; children: ReactNode; confirmLabel: string; color?: string; loading?: boolean; onConfirm: () => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} centered>
+      <Stack>
+        <Box fz="sm">{children}</Box>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} data-autofocus>
+            {t('common.cancel')}
+          </Button>
+          <Button color={color} onClick={onConfirm} loading={loading}>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** A secret the server shows once (API key, signing secret): copy it now. */
+export function SecretOnce({ title, text, secret }: { title: string; text: string; secret: string }) {
+  return (
+    <Stack gap="sm">
+      <Alert color="orange" icon={<IconKey size={18} />} title={title}>
+        {text}
+      </Alert>
+      <Box p="sm" bg="gray.0" style={{ borderRadius: 8 }} data-testid="secret-once">
+        <CopyField value={secret} />
+      </Box>
+    </Stack>
   );
 }

@@ -200,6 +200,7 @@ const base = {
     invited: 'Invitation sent to {{email}}',
   },
   apps: {
+    tabApplications: 'Applications',
     title: 'Applications & webhooks',
     description: 'Integrations that call the API in {{mode}} mode: keys, webhooks and redirects.',
     new: 'New application',
@@ -242,14 +243,6 @@ const base = {
     secretOnceText: 'Tessera stores only a hash. If you lose it, revoke the key and create another.',
     rateLimit: 'Rate limit (requests per minute)',
     rateLimitText: 'Leave empty for the server default.',
-    deliveries: 'Webhook delivery log',
-    deliveriesMissing: 'The webhook delivery log appears here once the webhooks module is available on this server.',
-    noDeliveries: 'No deliveries yet',
-    noDeliveriesText: 'Events sent to your webhook endpoint appear here.',
-    event: 'Event',
-    attempts: 'Attempts',
-    redeliver: 'Redeliver',
-    redelivered: 'Delivery queued again',
   },
   audit: {
     title: 'Audit log',
@@ -306,6 +299,7 @@ const base = {
     archived: 'Archived',
     review: 'Needs review',
     engine_unavailable: 'Not run',
+    succeeded: 'Succeeded',
   },
 };
 

@@ -203,6 +203,7 @@ export const es: Dictionary = {
     invited: 'Invitación enviada a {{email}}',
   },
   apps: {
+    tabApplications: 'Aplicaciones',
     title: 'Aplicaciones y webhooks',
     description: 'Integraciones que llaman a la API en modo {{mode}}: claves, webhooks y redirecciones.',
     new: 'Nueva aplicación',
@@ -245,14 +246,6 @@ export const es: Dictionary = {
     secretOnceText: 'Tessera solo guarda un hash. Si lo pierdes, revoca la clave y crea otra.',
     rateLimit: 'Límite (peticiones por minuto)',
     rateLimitText: 'Déjalo vacío para usar el valor del servidor.',
-    deliveries: 'Registro de entregas del webhook',
-    deliveriesMissing: 'El registro de entregas aparecerá aquí cuando el módulo de webhooks esté disponible en este servidor.',
-    noDeliveries: 'Aún no hay entregas',
-    noDeliveriesText: 'Aquí aparecen los eventos enviados a tu webhook.',
-    event: 'Evento',
-    attempts: 'Intentos',
-    redeliver: 'Reenviar',
-    redelivered: 'Entrega puesta de nuevo en cola',
   },
   audit: {
     title: 'Registro de auditoría',
@@ -309,5 +302,6 @@ export const es: Dictionary = {
     archived: 'Archivado',
     review: 'Requiere revisión',
     engine_unavailable: 'No ejecutado',
+    succeeded: 'Correcto',
   },
 };

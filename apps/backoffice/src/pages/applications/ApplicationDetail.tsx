@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'react';
-import { ActionIcon, Alert, Anchor, Badge, Button, Grid, Group, Modal, NumberInput, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title, Breadcrumbs, Code, ScrollArea } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Grid, Group, Modal, NumberInput, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title, Breadcrumbs, Code } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconEye, IconKey, IconPlus, IconRefresh, IconTrash, IconX } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import type { ApiKey, Application } from '../../api/types.ts';
-import { BlockSkeleton, CopyField, EmptyState, ErrorAlert, KeyValue, NotAvailable, PageHeader, StatusBadge, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { BlockSkeleton, CopyField, EmptyState, ErrorAlert, KeyValue, PageHeader, SecretOnce, StatusBadge, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
+import { useSession } from '../../auth/session.tsx';
+import { DeliveryLog } from '../webhooks/DeliveryLog.tsx';
+import { EndpointsPanel, useEndpoints } from '../webhooks/Endpoints.tsx';
 import { fmtDateTime } from '../../lib/format.ts';
 
 export function ApplicationDetail() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const { can } = useSession();
   const q = useQuery({ queryKey: ['applications', 'one', id], queryFn: () => api.get<Application>(`/v1/applications/${id}`) });
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data)
@@ -35,7 +39,7 @@ export function ApplicationDetail() {
           <Stack gap="lg">
             <Settings app={a} />
             <ApiKeys app={a} />
-            <Deliveries app={a} />
+            {can('webhooks.manage') && <Webhooks app={a} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -70,6 +74,8 @@ function Settings({ app }: { app: Application }) {
       }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['applications'] });
+      // The webhook URL and headers feed the application's managed endpoint.
+      await qc.invalidateQueries({ queryKey: ['webhooks'] });
       notifySuccess(t('common.saved'));
     },
   });
@@ -249,12 +255,7 @@ function ApiKeys({ app }: { app: Application }) {
       <Modal opened={open} onClose={close} title={secret ? t('apps.keyCreated') : t('apps.newKey')} size="lg">
         {secret ? (
           <Stack>
-            <Alert color="orange" icon={<IconKey size={18} />} title={t('apps.secretOnce')}>
-              {t('apps.secretOnceText')}
-            </Alert>
-            <Paper p="sm" bg="gray.0">
-              <CopyField value={secret} />
-            </Paper>
+            <SecretOnce title={t('apps.secretOnce')} text={t('apps.secretOnceText')} secret={secret} />
             <Group justify="flex-end">
               <Button onClick={close}>{t('apps.savedKey')}</Button>
             </Group>
@@ -281,71 +282,24 @@ function ApiKeys({ app }: { app: Application }) {
   );
 }
 
-type Delivery = { id: string; eventId?: string; eventType?: string; type?: string; url?: string; status: string; statusCode?: number | null; responseStatus?: number | null; attempts?: number; createdAt: string; deliveredAt?: string | null; lastAttemptAt?: string | null; endpointId?: string };
-
-/** Webhook delivery log from the verification core's webhooks module (shown as unavailable until it exists). */
-function Deliveries({ app }: { app: Application }) {
+/** The application's webhook endpoints (its managed one mirrors the URL above) and their delivery log. */
+function Webhooks({ app }: { app: Application }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['webhooks', 'deliveries', app.id], queryFn: () => api.get<Page<Delivery>>('/v1/webhooks/deliveries', { applicationId: app.id, limit: 50 }) });
-  const redeliver = useMutation({
-    mutationFn: (d: Delivery) => api.post(`/v1/webhooks/deliveries/${d.id}/redeliver`),
-    onSuccess: async () => {
-      notifySuccess(t('apps.redelivered'));
-      await qc.invalidateQueries({ queryKey: ['webhooks', 'deliveries', app.id] });
-    },
-    onError: (e) => notifyError(e),
-  });
+  const endpoints = useEndpoints(app.id);
   return (
-    <Paper>
-      <Group justify="space-between" p="lg" pb="sm">
-        <Title order={4}>{t('apps.deliveries')}</Title>
-        {!app.webhookUrl && <Badge color="gray" variant="light">{t('apps.noWebhook')}</Badge>}
-      </Group>
-      {q.error ? (
-        <NotAvailable error={q.error} what={t('apps.deliveriesMissing')} />
-      ) : q.isLoading ? (
-        <TableSkeleton cols={5} rows={3} />
-      ) : !q.data?.data.length ? (
-        <EmptyState title={t('apps.noDeliveries')} description={t('apps.noDeliveriesText')} />
-      ) : (
-        <ScrollArea.Autosize mah={420}>
-          <Table className="sticky-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('apps.event')}</Table.Th>
-                <Table.Th>{t('common.status')}</Table.Th>
-                <Table.Th>HTTP</Table.Th>
-                <Table.Th>{t('apps.attempts')}</Table.Th>
-                <Table.Th>{t('common.created')}</Table.Th>
-                <Table.Th w={110} />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.data.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td>
-                    <Text size="sm" className="mono">
-                      {d.eventType ?? d.type ?? d.eventId ?? d.id}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={d.status} />
-                  </Table.Td>
-                  <Table.Td>{d.responseStatus ?? d.statusCode ?? '—'}</Table.Td>
-                  <Table.Td>{d.attempts ?? '—'}</Table.Td>
-                  <Table.Td>{fmtDateTime(d.createdAt)}</Table.Td>
-                  <Table.Td>
-                    <Button size="compact-xs" variant="subtle" leftSection={<IconRefresh size={12} />} onClick={() => redeliver.mutate(d)}>
-                      {t('apps.redeliver')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
-      )}
-    </Paper>
+    <>
+      <Paper>
+        <Title order={4} px="lg" pt="lg">
+          {t('webhooks.endpoints')}
+        </Title>
+        <EndpointsPanel applicationId={app.id} />
+      </Paper>
+      <Paper pb="xs">
+        <Title order={4} p="lg" pb="sm">
+          {t('webhooks.deliveries')}
+        </Title>
+        <DeliveryLog fixed={{ applicationId: app.id }} endpoints={endpoints.data?.data ?? []} />
+      </Paper>
+    </>
   );
 }

@@ -1,38 +1,85 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Paper, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus, IconKey } from '@tabler/icons-react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { Application } from '../../api/types.ts';
 import { useSession } from '../../auth/session.tsx';
 import { CopyField, EmptyState, ErrorAlert, PageHeader, StatusBadge, TableSkeleton } from '../../components/ui.tsx';
 import { fmtDate } from '../../lib/format.ts';
+import { DeliveryLog } from '../webhooks/DeliveryLog.tsx';
+import { EndpointsPanel, useEndpoints } from '../webhooks/Endpoints.tsx';
 
 export function Applications() {
   const { t } = useTranslation();
-  const { mode } = useSession();
-  const navigate = useNavigate();
+  const { mode, can } = useSession();
+  const [params, setParams] = useSearchParams();
   const [open, setOpen] = useState(false);
-  const q = useQuery({ queryKey: ['applications', mode], queryFn: () => api.get<{ data: Application[] }>('/v1/applications') });
+  // Endpoints and the delivery log need webhooks.manage, which a role can hold apart from settings.manage.
+  const hooks = can('webhooks.manage');
+  const tab = hooks ? (params.get('tab') ?? 'applications') : 'applications';
   return (
     <>
       <PageHeader
         title={t('apps.title')}
         description={t('apps.description', { mode: t(`header.${mode}`) })}
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setOpen(true)}>
-            {t('apps.new')}
-          </Button>
+          tab === 'applications' && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setOpen(true)}>
+              {t('apps.new')}
+            </Button>
+          )
         }
       />
+      {hooks ? (
+        <Tabs value={tab} onChange={(v) => setParams(v && v !== 'applications' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="applications">{t('apps.tabApplications')}</Tabs.Tab>
+            <Tabs.Tab value="endpoints">{t('webhooks.endpoints')}</Tabs.Tab>
+            <Tabs.Tab value="deliveries">{t('webhooks.deliveries')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="applications">
+            <ApplicationsTable onNew={() => setOpen(true)} />
+          </Tabs.Panel>
+          <Tabs.Panel value="endpoints">
+            <Paper>
+              <EndpointsPanel />
+            </Paper>
+          </Tabs.Panel>
+          <Tabs.Panel value="deliveries">
+            <Paper pt="md">
+              <AllDeliveries />
+            </Paper>
+          </Tabs.Panel>
+        </Tabs>
+      ) : (
+        <ApplicationsTable onNew={() => setOpen(true)} />
+      )}
+      <CreateApplication opened={open} onClose={() => setOpen(false)} />
+    </>
+  );
+}
+
+function AllDeliveries() {
+  const endpoints = useEndpoints();
+  return <DeliveryLog endpoints={endpoints.data?.data ?? []} />;
+}
+
+function ApplicationsTable({ onNew }: { onNew: () => void }) {
+  const { t } = useTranslation();
+  const { mode } = useSession();
+  const navigate = useNavigate();
+  const q = useQuery({ queryKey: ['applications', mode], queryFn: () => api.get<{ data: Application[] }>('/v1/applications') });
+  return (
+    <>
       {q.error && <ErrorAlert error={q.error} onRetry={() => q.refetch()} />}
       <Paper>
         {q.isLoading ? (
           <TableSkeleton cols={4} />
         ) : !q.data?.data.length ? (
-          <EmptyState title={t('apps.empty')} description={t('apps.emptyText')} action={<Button onClick={() => setOpen(true)}>{t('apps.new')}</Button>} />
+          <EmptyState title={t('apps.empty')} description={t('apps.emptyText')} action={<Button onClick={onNew}>{t('apps.new')}</Button>} />
         ) : (
           <Table.ScrollContainer minWidth={800}>
             <Table className="sticky-table">
@@ -79,7 +126,6 @@ export function Applications() {
           </Table.ScrollContainer>
         )}
       </Paper>
-      <CreateApplication opened={open} onClose={() => setOpen(false)} />
     </>
   );
 }
