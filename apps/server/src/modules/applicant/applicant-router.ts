@@ -84,9 +84,9 @@ export function registerApplicantRoutes(app: ZApp, ctx: AppContext) {
     { config: write, schema: { tags, summary: 'Create an applicant on a published flow (or a level)', body: ZCreateApplicant, response: { 201: ZSummary.extend({ flowVersionId: z.string() }), ...errorResponses } } },
     async (req, reply) => {
       const scope = scopeOf(req);
-      let applicationId = req.auth!.apiKey?.applicationId ?? null;
-      if (!applicationId && req.body.applicationId) applicationId = (await ctx.applications.get(scope, req.body.applicationId)).id;
-      const a = await ctx.applicants.create(scope, req.body, req.actor, { applicationId });
+      const key = req.auth!.apiKey;
+      const app = !key && req.body.applicationId ? await ctx.applications.get(scope, req.body.applicationId) : null;
+      const a = await ctx.applicants.create(scope, req.body, req.actor, key ? { applicationId: key.applicationId, appKey: key.clientKey } : { applicationId: app?.id ?? null, appKey: app?.clientKey ?? null });
       return reply.code(201).send({ ...ctx.applicantView.summary(a, pii(req)), flowVersionId: a.flowVersionId });
     },
   );

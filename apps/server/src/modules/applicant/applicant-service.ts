@@ -50,53 +50,65 @@ export function applicantServiceFactory(deps: {
     });
   }
 
-  async function resolveFlow(ex: Kysely<DB> | Transaction<DB>, scope: Scope, input: { flowId?: string; level?: string }) {
-    if (input.level) {
-      const level = await flows.levelByName(ex, scope, input.level);
-      return { ...(await flows.publishedVersionOf(ex, scope, input.flowId ?? level.flowId)), levelId: level.id };
-    }
-    if (!input.flowId) throw unprocessable('flow_required', 'Give flowId or level.');
-    return { ...(await flows.publishedVersionOf(ex, scope, input.flowId)), levelId: null };
-  }
-
   return {
     mustGet,
     dec,
     enc,
     searchIndexFor,
 
-    async create(scope: Scope, input: TCreateApplicant, actor: Actor, opts: { applicationId?: string | null } = {}) {
+    async create(scope: Scope, input: TCreateApplicant, actor: Actor, opts: { applicationId?: string | null; appKey?: string | null } = {}) {
       return db.transaction().execute(async (tx) => {
-        const { flow, version, levelId } = await resolveFlow(tx, scope, input);
-        if (flow.kind !== 'regular') throw unprocessable('flow_kind', 'Applicants start on a regular flow; on-demand flows request extra information from existing applicants.');
+        const level = input.level ? await flows.levelByName(tx, scope, input.level) : null;
+        const flowId = input.flowId ?? level?.flowId;
+        if (!flowId) throw unprocessable('flow_required', 'Give flowId or level.');
         const id = newId('applicant');
         const a = { id };
+        // One statement: the applicant is inserted on the flow's current published version, or not at all
+        // (the reasons are looked up only then, off the hot path).
         const inserted = await tx
           .insertInto('applicants')
-          .values({
-            id,
-            orgId: scope.orgId,
-            mode: scope.mode,
-            type: input.type,
-            externalUserId: input.externalUserId,
-            applicationId: opts.applicationId ?? null,
-            flowId: flow.id,
-            flowVersionId: version.id,
-            levelId,
-            lang: input.lang ?? null,
-            emailEnc: input.email ? crypto.encrypt(input.email, id) : null,
-            phoneEnc: input.phone ? crypto.encrypt(input.phone, id) : null,
-            fixedInfoEnc: enc(a, input.fixedInfo),
-            tags: input.tags ?? [],
-            metadata: JSON.stringify(input.metadata ?? {}),
-            searchIndex: searchIndexFor(a, input.fixedInfo ?? null),
-            country: input.fixedInfo?.country ?? null,
-          })
+          .columns(['id', 'orgId', 'mode', 'type', 'externalUserId', 'applicationId', 'flowId', 'flowVersionId', 'levelId', 'lang', 'emailEnc', 'phoneEnc', 'fixedInfoEnc', 'tags', 'metadata', 'searchIndex', 'country', 'eventSeq'])
+          .expression((eb) =>
+            eb
+              .selectFrom('flows as f')
+              .innerJoin('flowVersions as v', (j) => j.onRef('v.flowId', '=', 'f.id').onRef('v.version', '=', 'f.currentVersion'))
+              .where('f.id', '=', flowId)
+              .where('f.orgId', '=', scope.orgId)
+              .where('f.mode', '=', scope.mode)
+              .where('f.status', '=', 'active')
+              .where('f.kind', '=', 'regular')
+              .select([
+                eb.val(id).as('id'),
+                eb.val(scope.orgId).as('orgId'),
+                eb.val(scope.mode).as('mode'),
+                eb.val(input.type).as('type'),
+                eb.val(input.externalUserId).as('externalUserId'),
+                eb.val(opts.applicationId ?? null).as('applicationId'),
+                'f.id as flowId',
+                'v.id as flowVersionId',
+                eb.val(level?.id ?? null).as('levelId'),
+                eb.val(input.lang ?? null).as('lang'),
+                eb.val(input.email ? crypto.encrypt(input.email, id) : null).as('emailEnc'),
+                eb.val(input.phone ? crypto.encrypt(input.phone, id) : null).as('phoneEnc'),
+                eb.val(enc(a, input.fixedInfo)).as('fixedInfoEnc'),
+                sql<string[]>`${sql.val(input.tags ?? [])}::text[]`.as('tags'),
+                sql<string>`${JSON.stringify(input.metadata ?? {})}::jsonb`.as('metadata'),
+                sql<string[]>`${sql.val(searchIndexFor(a, input.fixedInfo ?? null))}::text[]`.as('searchIndex'),
+                eb.val(input.fixedInfo?.country ?? null).as('country'),
+                // The applicant.created event below is its first: sequence 1.
+                eb.val(1).as('eventSeq'),
+              ]),
+          )
           .onConflict((oc) => oc.columns(['orgId', 'mode', 'externalUserId']).doNothing())
           .returningAll()
           .executeTakeFirst();
-        if (!inserted) throw conflict('applicant_exists', 'An applicant with this externalUserId already exists in this mode.');
-        await events.emit(tx, { orgId: scope.orgId, mode: scope.mode, type: 'applicant.created', applicant: inserted });
+        if (!inserted) {
+          const { flow } = await flows.publishedVersionOf(tx, scope, flowId);
+          if (flow.kind !== 'regular') throw unprocessable('flow_kind', 'Applicants start on a regular flow; on-demand flows request extra information from existing applicants.');
+          throw conflict('applicant_exists', 'An applicant with this externalUserId already exists in this mode.');
+        }
+        const appKey = opts.appKey !== undefined ? opts.appKey : opts.applicationId ? ((await tx.selectFrom('applications').select('clientKey').where('id', '=', opts.applicationId).executeTakeFirst())?.clientKey ?? null) : null;
+        await events.emit(tx, { orgId: scope.orgId, mode: scope.mode, type: 'applicant.created', applicant: inserted, known: { seq: 1, appKey } });
         // Last statement before commit: the audit chain's per-organisation lock is held only briefly.
         await audit.record(tx, {
           orgId: scope.orgId,
@@ -105,7 +117,7 @@ export function applicantServiceFactory(deps: {
           action: 'applicant.created',
           targetType: 'applicant',
           targetId: id,
-          after: { externalUserId: input.externalUserId, flowId: flow.id, flowVersion: version.version, tags: input.tags ?? [] },
+          after: { externalUserId: input.externalUserId, flowId: inserted.flowId, flowVersionId: inserted.flowVersionId, tags: input.tags ?? [] },
         });
         return inserted;
       });

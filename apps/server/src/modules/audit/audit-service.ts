@@ -56,29 +56,17 @@ function canonical(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-function rowHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prevHash'>): string {
-  return sha256(
-    prevHash +
-      canonical([
-        r.orgId,
-        r.seq,
-        r.id,
-        r.at.toISOString(),
-        r.mode,
-        r.actorType,
-        r.actorId,
-        r.actorLabel,
-        r.ip,
-        r.userAgent,
-        r.os,
-        r.browser,
-        r.action,
-        r.targetType,
-        r.targetId,
-        r.before,
-        r.after,
-      ]),
-  );
+/** Everything a row's hash covers except its place in the chain, as canonical JSON. */
+function rowContent(r: Omit<AuditRow, 'hash' | 'prevHash' | 'seq'>): string {
+  return canonical([r.orgId, r.id, r.at.toISOString(), r.mode, r.actorType, r.actorId, r.actorLabel, r.ip, r.userAgent, r.os, r.browser, r.action, r.targetType, r.targetId, r.before, r.after]);
+}
+
+/**
+ * hash = SHA-256(prevHash ":" seq ":" content). The same formula runs in SQL when a row is appended (so the
+ * chain advances in one statement) and here when `verify` recomputes it.
+ */
+function rowHash(prevHash: string, seq: number, content: string): string {
+  return sha256(`${prevHash}:${seq}:${content}`);
 }
 
 export type TAuditService = ReturnType<typeof auditServiceFactory>;
@@ -90,15 +78,8 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
    */
   async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
     const orgId = entry.orgId ?? GLOBAL_CHAIN;
-    const lockHead = () => tx.selectFrom('auditHeads').select(['seq', 'hash']).where('orgId', '=', orgId).forUpdate().executeTakeFirst();
-    let head = await lockHead();
-    if (!head) {
-      await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
-      head = (await lockHead())!;
-    }
     const row = {
       orgId,
-      seq: head.seq + 1,
       id: newId('audit'),
       at: new Date(),
       mode: entry.mode ?? null,
@@ -115,22 +96,27 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
       before: (scrub(entry.before) ?? null) as AuditRow['before'],
       after: (scrub(entry.after) ?? null) as AuditRow['after'],
     };
-    const hash = rowHash(head.hash, row);
-    // The row and the new head in one statement: one round trip while the head lock is held.
-    await tx
-      .with('ins', (db) =>
-        db.insertInto('auditLog').values({
-          ...row,
-          before: row.before === null ? null : JSON.stringify(row.before),
-          after: row.after === null ? null : JSON.stringify(row.after),
-          prevHash: head.hash,
-          hash,
-        }),
-      )
-      .updateTable('auditHeads')
-      .set({ seq: row.seq, hash })
-      .where('orgId', '=', orgId)
-      .execute();
+    const content = rowContent(row);
+    // One statement locks the chain's head, appends the row hashed onto it, and moves the head: the head
+    // lock is held for the rest of the caller's transaction, so appends to one chain are serialised.
+    const append = () =>
+      sql<{ seq: number }>`
+        WITH h AS (SELECT seq, hash FROM audit_heads WHERE org_id = ${orgId} FOR UPDATE),
+        ins AS (
+          INSERT INTO audit_log (org_id, seq, id, at, mode, actor_type, actor_id, actor_label, ip, user_agent, os, browser, action, target_type, target_id, before, after, prev_hash, hash)
+          SELECT ${orgId}, h.seq + 1, ${row.id}, ${row.at}, ${row.mode}, ${row.actorType}, ${row.actorId}, ${row.actorLabel}, ${row.ip}, ${row.userAgent}, ${row.os}, ${row.browser},
+                 ${row.action}, ${row.targetType}, ${row.targetId}, ${row.before === null ? null : JSON.stringify(row.before)}::jsonb, ${row.after === null ? null : JSON.stringify(row.after)}::jsonb,
+                 h.hash, encode(sha256(convert_to(h.hash || ':' || (h.seq + 1)::text || ':' || ${content}, 'UTF8')), 'hex')
+          FROM h
+          RETURNING seq, hash)
+        UPDATE audit_heads SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_heads.org_id = ${orgId}
+        RETURNING audit_heads.seq`.execute(tx);
+    const r = await append();
+    if (r.rows.length) return;
+    // First entry of this chain: create its head, then append.
+    await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
+    const again = await append();
+    if (!again.rows.length) throw new Error('audit chain head missing');
   }
 
   async function list(
@@ -173,9 +159,8 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
           rows++;
           if (r.seq !== expectedSeq) problems.push({ orgId, seq: expectedSeq, problem: `row(s) ${expectedSeq}..${r.seq - 1} missing` });
           if (r.prevHash !== prev) problems.push({ orgId, seq: r.seq, problem: 'link to the previous row is broken' });
-          const { hash, prevHash, ...rest } = r;
-          if (rowHash(prevHash, rest) !== hash) problems.push({ orgId, seq: r.seq, problem: 'row content does not match its hash (edited)' });
-          prev = hash;
+          if (rowHash(r.prevHash, r.seq, rowContent(r)) !== r.hash) problems.push({ orgId, seq: r.seq, problem: 'row content does not match its hash (edited)' });
+          prev = r.hash;
           expectedSeq = r.seq + 1;
           lastSeq = r.seq;
         }

@@ -37,6 +37,11 @@ export type EmitInput = {
   stepType?: string | null;
   warnings?: string[];
   data?: Record<string, unknown>;
+  /**
+   * The applicant's sequence number when the caller already holds it (a brand-new applicant's first event
+   * is 1) together with its app key: saves a round trip on the hottest path.
+   */
+  known?: { seq: number; appKey: string | null };
 };
 
 /** Called inside the emitting transaction (the webhook module enqueues deliveries here). */
@@ -60,7 +65,10 @@ export function eventServiceFactory({ db }: { db: Kysely<DB> }) {
     async emit(tx: Transaction<DB>, e: EmitInput): Promise<EventRow> {
       let seq: number | null = null;
       let appKey: string | null = null;
-      if (e.applicant) {
+      if (e.applicant && e.known) {
+        seq = e.known.seq;
+        appKey = e.known.appKey;
+      } else if (e.applicant) {
         const r = await tx
           .updateTable('applicants')
           .set((eb) => ({ eventSeq: eb('eventSeq', '+', 1) }))
