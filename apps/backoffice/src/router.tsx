@@ -29,6 +29,8 @@ const KycLogs = page(() => import('./pages/logs/KycLogs.tsx'), 'KycLogs');
 const KycReports = page(() => import('./pages/reports/KycReports.tsx'), 'KycReports');
 const Links = page(() => import('./pages/links/Links.tsx'), 'Links');
 const Aml = page(() => import('./pages/aml/Aml.tsx'), 'Aml');
+const AmlLists = page(() => import('./pages/aml/AmlLists.tsx'), 'AmlLists');
+const FaceLists = page(() => import('./pages/faces/FaceLists.tsx'), 'FaceLists');
 const Workflows = page(() => import('./pages/workflows/Workflows.tsx'), 'Workflows');
 const WorkflowEditor = page(() => import('./pages/workflows/WorkflowEditor.tsx'), 'WorkflowEditor');
 const Questionnaires = page(() => import('./pages/questionnaires/Questionnaires.tsx'), 'Questionnaires');
@@ -119,6 +121,8 @@ export const router = createBrowserRouter(
         { path: '/kyc-reports', element: g('applicants.read', <KycReports />) },
         { path: '/links', element: g('applicants.write', <Links />) },
         { path: '/aml', element: g('aml.scan', <Aml />) },
+        { path: '/aml-lists', element: g('aml.scan', <AmlLists />) },
+        { path: '/face-lists', element: g('applicants.read', <FaceLists />) },
         { path: '/workflows', element: g('flows.manage', <Workflows />) },
         { path: '/workflows/:id', element: g('flows.manage', <WorkflowEditor />) },
         { path: '/questionnaires', element: g('flows.manage', <Questionnaires />) },

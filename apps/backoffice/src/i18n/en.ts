@@ -74,8 +74,10 @@ const base = {
     kycLogs: 'KYC logs',
     kycReports: 'KYC reports',
     links: 'KYC links',
-    screening: 'Screening',
+    compliance: 'Compliance',
     aml: 'AML scan',
+    amlLists: 'AML lists',
+    faceLists: 'Face lists',
     configuration: 'Configuration',
     workflows: 'Workflows',
     questionnaires: 'Questionnaires',
@@ -300,6 +302,10 @@ const base = {
     review: 'Needs review',
     engine_unavailable: 'Not run',
     succeeded: 'Succeeded',
+    live: 'Live',
+    superseded: 'Superseded',
+    importing: 'Importing',
+    not_imported: 'Not imported',
   },
 };
 

@@ -7,6 +7,8 @@ import {
   IconReportAnalytics,
   IconLink,
   IconShieldSearch,
+  IconDatabase,
+  IconFaceIdError,
   IconGitBranch,
   IconListCheck,
   IconApps,
@@ -32,7 +34,14 @@ export const NAV: NavSection[] = [
       { to: '/links', label: 'nav.links', icon: IconLink, permission: 'applicants.write' },
     ],
   },
-  { label: 'nav.screening', items: [{ to: '/aml', label: 'nav.aml', icon: IconShieldSearch, permission: 'aml.scan' }] },
+  {
+    label: 'nav.compliance',
+    items: [
+      { to: '/aml', label: 'nav.aml', icon: IconShieldSearch, permission: 'aml.scan' },
+      { to: '/aml-lists', label: 'nav.amlLists', icon: IconDatabase, permission: 'aml.scan' },
+      { to: '/face-lists', label: 'nav.faceLists', icon: IconFaceIdError, permission: 'applicants.read' },
+    ],
+  },
   {
     label: 'nav.configuration',
     items: [
