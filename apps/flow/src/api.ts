@@ -34,6 +34,9 @@ export type FlowSession = {
   nextStepId: string | null;
 };
 
+/** The liveness route takes at most this many frames in one submission. */
+export const MAX_LIVENESS_FRAMES = 12;
+
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
@@ -179,6 +182,7 @@ export function createApi(token: string, base = '') {
       return { ...((await res.json()) as LivenessChallenge), clockOffset };
     },
     livenessFrames: (stepId: string, nonce: string, frames: { image: Blob; at: number }[]) => {
+      if (frames.length > MAX_LIVENESS_FRAMES) throw new ApiError(0, 'too_many_frames', `At most ${MAX_LIVENESS_FRAMES} frames per submission.`);
       const form = new FormData();
       form.set('meta', JSON.stringify({ nonce, timestamps: frames.map((f) => f.at) }));
       frames.forEach((f, i) => form.append('frames', f.image, `frame-${i}.jpg`));

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isFatal, type LivenessChallenge } from '../api.ts';
+import { ApiError, isFatal, MAX_LIVENESS_FRAMES, type LivenessChallenge } from '../api.ts';
+import { framePlan } from '../capture/frames.ts';
 import { Camera, type CameraFailure } from '../capture/Camera.tsx';
 import { actionDone, faceMetrics, loadFaceModel, placement, type FaceMetrics } from '../capture/face.ts';
 import { useStep } from '../context.ts';
@@ -18,9 +19,6 @@ type Phase =
 
 /** How long we wait for one action before moving on (the server allows 10 s); it judges the frames either way. */
 const ACTION_TIMEOUT_MS = 7000;
-/** The liveness route takes up to 12 frames, but the server's multipart limit is 10 files per request. */
-const MAX_FRAMES = 10;
-const NEUTRAL_FRAMES = 2;
 const KNOWN_ACTIONS = ['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth', 'nod', 'look_straight'];
 
 export default function LivenessStep() {
@@ -110,8 +108,7 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
     const frames: Frame[] = [];
     const actions = challenge.actions;
     // Frames per action within the server's limit: the detection frame and the end of the movement first.
-    const perAction = actions.length ? Math.max(2, Math.floor((MAX_FRAMES - NEUTRAL_FRAMES) / actions.length)) : 0;
-    const neutralCount = actions.length ? NEUTRAL_FRAMES : 5;
+    const { neutral: neutralCount, perAction } = framePlan(actions.length);
     // Each frame is analysed from the same canvas that is uploaded, so the frame that showed the blink
     // or the turn is the one the server receives (a blink is over in ~150 ms).
     const snap = () => {
@@ -123,7 +120,7 @@ function Run({ title, challenge, onFinished, onFailure }: { title: string; chall
       return Date.now() + challenge.clockOffset;
     };
     const keep = async (at: number) => {
-      if (frames.length >= MAX_FRAMES) return;
+      if (frames.length >= MAX_LIVENESS_FRAMES) return;
       const image = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.88));
       if (image) frames.push({ image, at });
     };
