@@ -5,11 +5,14 @@ import { Spinner } from '../ui/Screen.tsx';
 import { Autocapture, coverRegion, toGray, type FrameHint, type Rect } from './quality.ts';
 import { faceMetrics, loadFaceModel, placement, type FacePlacement } from './face.ts';
 
-export type Overlay = 'card-landscape' | 'card-portrait' | 'passport' | 'face' | 'face-document';
+export type Overlay = 'card-landscape' | 'card-portrait' | 'passport-landscape' | 'passport-portrait' | 'face' | 'face-document';
 export type CameraFailure = 'denied' | 'unavailable';
 
-/** Width/height of the physical document the frame is drawn for (ID-1 cards, TD3 passport data page). */
-const DOC_RATIO: Record<string, number> = { 'card-landscape': 85.6 / 54, 'card-portrait': 54 / 85.6, passport: 125 / 88 };
+/**
+ * Width/height of the frame drawn for the document (ID-1 cards, TD3 passport data page), lying as the
+ * flow's orientation setting asks: portrait is the same page turned upright.
+ */
+const DOC_RATIO: Record<string, number> = { 'card-landscape': 85.6 / 54, 'card-portrait': 54 / 85.6, 'passport-landscape': 125 / 88, 'passport-portrait': 88 / 125 };
 
 type Props = {
   facing: 'environment' | 'user';
@@ -169,7 +172,8 @@ export function Camera({ facing, overlay, auto, onCapture, onFailure, onVideo, s
     let faceOk = 0;
     let lastCentre: [number, number] | null = null;
     const docHints: Record<FrameHint, string | null> = {
-      dark: t('document.hintDark'), glare: t('document.hintGlare'), blur: t('document.hintBlur'), moving: t('document.hintFrame'), hold: t('document.hintHold'), capture: t('document.hintHold'),
+      dark: t('document.hintDark'), glare: t('document.hintGlare'), blur: t('document.hintBlur'), hold: t('document.hintHold'), capture: t('document.hintHold'),
+      moving: t(overlay.endsWith('-portrait') ? 'document.hintFramePortrait' : 'document.hintFrame'),
     };
     const faceHints: Record<FacePlacement, string> = {
       none: t('selfie.hintNoFace'), many: t('selfie.hintMany'), far: t('selfie.hintFace'), off_centre: t('selfie.hintFace'), ok: t('selfie.hintHold'),

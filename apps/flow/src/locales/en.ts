@@ -17,7 +17,7 @@ const en = {
     chooseTitle: 'Choose your document', country: 'Issuing country', type: 'Document type', chooseCountry: 'Select a country',
     types: { passport: 'Passport', id_card: 'Identity card', driving_licence: "Driver's licence", residence_permit: 'Residence permit', visa: 'Visa', bank_card: 'Bank card' },
     front: 'Front of your {{type}}', back: 'Back of your {{type}}', page: 'Photo page of your passport',
-    hintFrame: 'Place the document inside the frame', hintHold: 'Hold still…', hintBlur: 'Too blurry — hold steady', hintDark: 'Too dark — find more light', hintGlare: 'Too bright — avoid glare',
+    hintFrame: 'Place the document inside the frame', hintFramePortrait: 'Turn the document upright and place it inside the frame', hintHold: 'Hold still…', hintBlur: 'Too blurry — hold steady', hintDark: 'Too dark — find more light', hintGlare: 'Too bright — avoid glare',
     reviewLead: 'Make sure all details are readable, with no glare or blur.',
     confirmTitle: 'Confirm your details', confirmLead: 'We read these from your document. Correct anything that is wrong.',
     noCountries: 'No document country is accepted for this verification.', noBack: 'My document has no back side',

@@ -19,7 +19,7 @@ const fr: Messages = {
     chooseTitle: 'Choisissez votre document', country: 'Pays de délivrance', type: 'Type de document', chooseCountry: 'Choisissez un pays',
     types: { passport: 'Passeport', id_card: "Carte d'identité", driving_licence: 'Permis de conduire', residence_permit: 'Titre de séjour', visa: 'Visa', bank_card: 'Carte bancaire' },
     front: 'Recto de votre {{type}}', back: 'Verso de votre {{type}}', page: 'Page photo de votre passeport',
-    hintFrame: 'Placez le document dans le cadre', hintHold: 'Ne bougez plus…', hintBlur: 'Image floue — tenez stable', hintDark: "Trop sombre — cherchez plus de lumière", hintGlare: 'Trop lumineux — évitez les reflets',
+    hintFrame: 'Placez le document dans le cadre', hintFramePortrait: 'Tournez le document à la verticale et placez-le dans le cadre', hintHold: 'Ne bougez plus…', hintBlur: 'Image floue — tenez stable', hintDark: "Trop sombre — cherchez plus de lumière", hintGlare: 'Trop lumineux — évitez les reflets',
     reviewLead: 'Toutes les informations doivent être lisibles, sans reflet ni flou.',
     confirmTitle: 'Confirmez vos informations', confirmLead: 'Nous les avons lues sur votre document. Corrigez ce qui est inexact.',
     noCountries: "Aucun pays de document n'est accepté pour cette vérification.", noBack: "Mon document n'a pas de verso",

@@ -61,7 +61,8 @@ export function DocumentStep() {
 
   const back: Back = types.find((d) => d.type === docType)?.back ?? 'none';
   const typeName = t(`document.types.${docType}`);
-  const overlay: Overlay = docType === 'passport' || docType === 'visa' ? 'passport' : s.orientation === 'portrait' ? 'card-portrait' : 'card-landscape';
+  const portrait = s.orientation === 'portrait';
+  const overlay: Overlay = `${docType === 'passport' || docType === 'visa' ? 'passport' : 'card'}-${portrait ? 'portrait' : 'landscape'}`;
   const sideTitle = (side: Side) => (docType === 'passport' ? t('document.page') : t(side === 'front' ? 'document.front' : 'document.back', { type: typeName.toLowerCase() }));
 
   async function send(all: { front?: Blob; back?: Blob }, side: Side) {
@@ -148,7 +149,7 @@ export function DocumentStep() {
     };
     const failure = phase.failure ?? (canCamera ? undefined : 'unavailable');
     return (
-      <Screen title={sideTitle(side)} lead={failure ? undefined : t('document.hintFrame')} bleed
+      <Screen title={sideTitle(side)} lead={failure ? undefined : t(portrait ? 'document.hintFramePortrait' : 'document.hintFrame')} bleed
         onBack={() => setPhase(side === 'front' ? { kind: 'choose' } : { kind: 'review', side: 'front', error: null, canSend: true })}
         footer={<>
           {!failure && canUpload && <UploadButton onFile={onImage} />}
