@@ -32,6 +32,8 @@ export type FlowSession = {
   lang: string | null;
   progress: StepProgress[];
   nextStepId: string | null;
+  /** The applicant's email and phone as the server knows them, masked (m•••@example.com), for the OTP steps. */
+  contact: { email: string | null; phone: string | null };
 };
 
 /** The liveness route takes at most this many frames in one submission. */
@@ -73,6 +75,7 @@ export function normaliseSession(raw: unknown): FlowSession {
   const applicant = obj(r.applicant);
   const flow = obj(r.flow);
   const settings = obj(flow.settings);
+  const contact = obj(r.contact);
   const steps: FlowStep[] = arr(flow.steps).map((s) => {
     const o = obj(s);
     return { id: String(o.id), type: o.type as StepType, title: str(o.title) ?? undefined, settings: obj(o.settings) };
@@ -103,6 +106,7 @@ export function normaliseSession(raw: unknown): FlowSession {
     lang: str(session.lang ?? settings.language),
     progress,
     nextStepId: str(r.nextStepId),
+    contact: { email: str(contact.email), phone: str(contact.phone) },
   };
 }
 

@@ -47,6 +47,8 @@ const en = {
     emailTitle: 'Verify your email', phoneTitle: 'Verify your phone number', emailLead: 'We will send a code to this address.', phoneLead: 'We will send a code to this number by text message. Include the country code.', emailLabel: 'Email address', phoneLabel: 'Phone number',
     send: 'Send code', codeLabel: 'Verification code', codeLead: 'Enter the code we sent to {{to}}.', verify: 'Verify', resend: 'Send a new code',
     resendIn: 'New code in {{s}} s',
+    knownEmailLead: 'We will send a one-time code to your email address:', knownPhoneLead: 'We will send a one-time code by text message to your phone number:',
+    otherEmail: 'Use another email address', otherPhone: 'Use another phone number', sendToKnown: 'Send the code to {{to}} instead',
   },
   done: { title: 'Thank you', lead: 'Your information has been submitted. We will let you know the result.', redirecting: 'Taking you back…', close: 'You can close this page.', returnNow: 'Return now' },
   camera: {

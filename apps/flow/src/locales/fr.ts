@@ -49,6 +49,8 @@ const fr: Messages = {
     emailTitle: 'Vérifiez votre e-mail', phoneTitle: 'Vérifiez votre numéro de téléphone', emailLead: 'Nous enverrons un code à cette adresse.', phoneLead: "Nous enverrons un code par SMS à ce numéro. Indiquez l'indicatif du pays.", emailLabel: 'Adresse e-mail', phoneLabel: 'Numéro de téléphone',
     send: 'Envoyer le code', codeLabel: 'Code de vérification', codeLead: 'Saisissez le code envoyé à {{to}}.', verify: 'Vérifier', resend: 'Envoyer un nouveau code',
     resendIn: 'Nouveau code dans {{s}} s',
+    knownEmailLead: 'Nous enverrons un code à usage unique à votre adresse e-mail :', knownPhoneLead: 'Nous enverrons un code à usage unique par SMS à votre numéro :',
+    otherEmail: 'Utiliser une autre adresse e-mail', otherPhone: 'Utiliser un autre numéro', sendToKnown: 'Envoyer plutôt le code à {{to}}',
   },
   done: { title: 'Merci', lead: 'Vos informations ont été envoyées. Nous vous informerons du résultat.', redirecting: 'Redirection…', close: 'Vous pouvez fermer cette page.', returnNow: 'Revenir maintenant' },
   camera: {

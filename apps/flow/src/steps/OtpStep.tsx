@@ -2,16 +2,22 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isFatal } from '../api.ts';
 import { useStep } from '../context.ts';
+import { Icon } from '../ui/Icon.tsx';
 import { Alert, Screen } from '../ui/Screen.tsx';
 import { errorMessage } from './errors.ts';
 import { RetryNotice } from './RetryNotice.tsx';
 
 const RESEND_AFTER_S = 30;
 
-/** Email or phone ownership: send a one-time code, then verify it. */
+/**
+ * Email or phone ownership: send a one-time code, then verify it. When the server already knows an
+ * address or number (shown masked), the code goes there unless the person chooses another one.
+ */
 export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
   const { t } = useTranslation();
-  const { api, step, previous, done, fatal } = useStep();
+  const { api, session, step, previous, done, fatal } = useStep();
+  const known = session.contact[channel];
+  const [useKnown, setUseKnown] = useState(known !== null);
   const [value, setValue] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState('');
@@ -47,19 +53,47 @@ export function OtpStep({ channel }: { channel: 'email' | 'phone' }) {
 
   const send = () =>
     run(async () => {
-      const res = await api.sendOtp(step.id, value.trim());
-      setSentTo(res.target || value.trim());
+      // Without a target the server sends to the address or number it has on file.
+      const target = useKnown ? undefined : value.trim();
+      const res = await api.sendOtp(step.id, target);
+      setSentTo(res.target || target || known);
       setCode('');
       setWait(RESEND_AFTER_S);
     });
 
   const title = step.title ?? t(channel === 'email' ? 'otp.emailTitle' : 'otp.phoneTitle');
 
+  const other = (
+    <button type="button" className="btn btn--link" onClick={() => { setUseKnown(!useKnown); setError(null); }}>
+      {useKnown ? t(channel === 'email' ? 'otp.otherEmail' : 'otp.otherPhone') : t('otp.sendToKnown', { to: known })}
+    </button>
+  );
+
+  if (!sentTo && useKnown && known) {
+    return (
+      <Screen title={title} lead={t(channel === 'email' ? 'otp.knownEmailLead' : 'otp.knownPhoneLead')}
+        footer={<>
+          <button type="button" className="btn btn--primary" onClick={send} disabled={busy} aria-busy={busy}>{t('otp.send')}</button>
+          {other}
+        </>}>
+        <RetryNotice previous={previous} />
+        <p className="contact">
+          <span className="needs__icon"><Icon name={channel === 'email' ? 'mail' : 'phone'} /></span>
+          <span className="contact__value">{known}</span>
+        </p>
+        {error && <Alert>{error}</Alert>}
+      </Screen>
+    );
+  }
+
   if (!sentTo) {
     return (
       <form onSubmit={(e) => { e.preventDefault(); send(); }}>
         <Screen title={title} lead={t(channel === 'email' ? 'otp.emailLead' : 'otp.phoneLead')}
-          footer={<button type="submit" className="btn btn--primary" disabled={busy || value.trim().length < 3} aria-busy={busy}>{t('otp.send')}</button>}>
+          footer={<>
+            <button type="submit" className="btn btn--primary" disabled={busy || value.trim().length < 3} aria-busy={busy}>{t('otp.send')}</button>
+            {known && other}
+          </>}>
           <RetryNotice previous={previous} />
           <label className="field">
             <span className="field__label">{t(channel === 'email' ? 'otp.emailLabel' : 'otp.phoneLabel')}</span>
