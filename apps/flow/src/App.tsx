@@ -1,10 +1,11 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, createApi, isFatal, type FlowSession, type FlowStep, type StepProgress } from './api.ts';
+import { ApiError, createApi, isFatal, type Extracted, type FlowSession, type FlowStep, type StepProgress } from './api.ts';
 import type { Bridge, FlowEventPayload } from './bridge.ts';
 import { Ctx } from './context.ts';
 import { markSubmitted, nextAfter, previousAttempt, resumeStep, sdkStepType, thankYouStep, visibleSteps } from './flow-state.ts';
 import { LANGUAGES, pickLanguage, setLanguage } from './i18n.ts';
+import { createResultWatcher } from './prefill.ts';
 import { applyStyle } from './theme.ts';
 import { forgetToken, safeSessionStorage } from './token.ts';
 import { ErrorScreen } from './steps/ErrorScreen.tsx';
@@ -13,6 +14,7 @@ import { DocumentStep } from './steps/DocumentStep.tsx';
 import { FaceStep } from './steps/FaceStep.tsx';
 import { OtpStep } from './steps/OtpStep.tsx';
 import { ThankYou } from './steps/ThankYou.tsx';
+import { ConfirmDetails } from './steps/ConfirmDetails.tsx';
 import { Shell } from './ui/Shell.tsx';
 import { Screen, Spinner } from './ui/Screen.tsx';
 
@@ -26,11 +28,14 @@ type State =
   | { kind: 'loading' }
   | { kind: 'fatal'; code: string }
   | { kind: 'step'; session: FlowSession; step: FlowStep; progress: StepProgress[] }
+  /** A read document page, confirmed before the end. */
+  | { kind: 'confirm'; session: FlowSession; step: FlowStep; extracted: Extracted }
   | { kind: 'finished'; session: FlowSession; step: FlowStep | null };
 
 export function App({ token, bootError, bridge, initialLang, langFromUrl, restart }: Props) {
   const { t } = useTranslation();
   const api = useMemo(() => (token ? createApi(token) : null), [token]);
+  const results = useMemo(() => (api ? createResultWatcher(api) : null), [api]);
   const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'fatal', code: bootError ?? 'noToken' });
   const [lang, setLang] = useState(initialLang);
   const started = useRef(false);
@@ -118,16 +123,23 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
   let position: { current: number; total: number } | undefined;
   if (state.kind === 'loading') body = <Screen title={t('common.loading')}><Spinner /></Screen>;
   else if (state.kind === 'fatal') body = <ErrorScreen code={state.code} onRetry={state.code === 'network' || state.code === 'generic' ? () => { setState({ kind: 'loading' }); load(); } : undefined} />;
-  else if (state.kind === 'finished')
+  else if (state.kind === 'confirm') {
+    const { session, step } = state;
     body = (
-      <ThankYou api={api!} session={state.session} step={state.step} embedded={bridge.embedded}
-        onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} onRedo={show} />
+      <ConfirmDetails api={api!} stepId={step.id} extracted={state.extracted} onError={fatal}
+        onDone={() => setState({ kind: 'finished', session, step: thankYouStep(session) })} />
+    );
+  } else if (state.kind === 'finished')
+    body = (
+      <ThankYou api={api!} results={results!} session={state.session} step={state.step} embedded={bridge.embedded}
+        onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} onRedo={show}
+        onConfirm={(session, step, extracted) => setState({ kind: 'confirm', session, step, extracted })} />
     );
   else {
     const steps = visibleSteps(state.session).filter((s) => s.type !== 'thank_you');
     position = { current: steps.findIndex((s) => s.id === state.step.id) + 1, total: steps.length };
     body = (
-      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, previous: previousAttempt(state.step, state.progress), embedded: bridge.embedded, done, fatal, reload: load }}>
+      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, previous: previousAttempt(state.step, state.progress), embedded: bridge.embedded, done, fatal, reload: load, results: results! }}>
         <Suspense fallback={<Screen title={t('common.loading')}><Spinner /></Screen>}>
           <StepView key={state.step.id} step={state.step} />
         </Suspense>

@@ -36,6 +36,11 @@ export type FlowSession = {
   contact: { email: string | null; phone: string | null };
 };
 
+/** What the document engine read, for the applicant to confirm or correct (OCR prefill). */
+export const PREFILL_FIELDS = ['surname', 'givenNames', 'birthDate', 'documentNumber', 'nationality', 'sex', 'expiryDate', 'address'] as const;
+export type PrefillField = (typeof PREFILL_FIELDS)[number];
+export type Extracted = { fields: Partial<Record<PrefillField, string | null>>; confirmed: boolean };
+
 /** The liveness route takes at most this many frames in one submission. */
 export const MAX_LIVENESS_FRAMES = 12;
 
@@ -195,6 +200,8 @@ export function createApi(token: string, base = '') {
     questionnaire: (stepId: string, answers: Json) => call<Submission>('POST', `${step(stepId)}/questionnaire`, { answers }),
     sendOtp: (stepId: string, target?: string) => call<{ expiresAt: string; channel: string; target: string }>('POST', `${step(stepId)}/otp/send`, target ? { target } : {}),
     verifyOtp: (stepId: string, code: string) => call<Submission>('POST', `${step(stepId)}/otp/verify`, { code }),
+    extracted: (stepId: string) => call<Extracted>('GET', `${step(stepId)}/extracted`),
+    confirmDocument: (stepId: string, fields: Partial<Record<PrefillField, string | null>>) => call<{ changed: string[] }>('POST', `${step(stepId)}/confirm`, { fields }),
     handoff: () => call<{ code: string; url: string; qrSvg: string; expiresAt: string }>('POST', '/v1/flow/handoff'),
   };
 }

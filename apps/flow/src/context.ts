@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Api, FlowSession, FlowStep, Submission } from './api.ts';
+import type { ResultWatcher } from './prefill.ts';
 
 export type StepContext = {
   api: Api;
@@ -14,6 +15,8 @@ export type StepContext = {
   fatal: (e: unknown) => void;
   /** Fetch the session again (after the person continued on another device). */
   reload: () => void;
+  /** Follows results of submitted steps in the background (OCR prefill). */
+  results: ResultWatcher;
 };
 
 export const Ctx = createContext<StepContext | null>(null);

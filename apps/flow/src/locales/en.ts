@@ -19,12 +19,15 @@ const en = {
     front: 'Front of your {{type}}', back: 'Back of your {{type}}', page: 'Photo page of your passport',
     hintFrame: 'Place the document inside the frame', hintFramePortrait: 'Turn the document upright and place it inside the frame', hintHold: 'Hold still…', hintBlur: 'Too blurry — hold steady', hintDark: 'Too dark — find more light', hintGlare: 'Too bright — avoid glare',
     reviewLead: 'Make sure all details are readable, with no glare or blur.',
-    confirmTitle: 'Confirm your details', confirmLead: 'We read these from your document. Correct anything that is wrong.',
+    confirmTitle: 'Confirm your details', confirmLead: 'We read these from your document. Correct anything that is wrong.', confirm: 'Confirm',
+    confirmNote: 'Your document is kept as it is: any correction is checked against it.',
+    readingTitle: 'Reading your document', readingLead: 'One moment: we are reading the details on your document so you can check them.', reading: 'Reading…',
+    readingSlow: 'This is taking longer than usual. You can keep waiting, or finish now: we will use what we read from your document.', finishWithoutChecking: 'Finish without checking',
     noCountries: 'No document country is accepted for this verification.', noBack: 'My document has no back side',
   },
   fields: {
-    firstName: 'First name', lastName: 'Last name', dateOfBirth: 'Date of birth', documentNumber: 'Document number', expiryDate: 'Expiry date',
-    nationality: 'Nationality', sex: 'Sex', issueDate: 'Issue date', placeOfBirth: 'Place of birth', address: 'Address', personalNumber: 'Personal number',
+    surname: 'Surname', givenNames: 'Given names', birthDate: 'Date of birth', documentNumber: 'Document number', expiryDate: 'Date of expiry',
+    nationality: 'Nationality', sex: 'Sex', address: 'Address', sexUnknown: 'Not stated', sexF: 'Female (F)', sexM: 'Male (M)', sexX: 'Unspecified (X)',
   },
   selfie: {
     title: 'Take a selfie', lead: 'Look straight at the camera, remove glasses and hats, and make sure your face is well lit.',

@@ -21,12 +21,15 @@ const fr: Messages = {
     front: 'Recto de votre {{type}}', back: 'Verso de votre {{type}}', page: 'Page photo de votre passeport',
     hintFrame: 'Placez le document dans le cadre', hintFramePortrait: 'Tournez le document à la verticale et placez-le dans le cadre', hintHold: 'Ne bougez plus…', hintBlur: 'Image floue — tenez stable', hintDark: "Trop sombre — cherchez plus de lumière", hintGlare: 'Trop lumineux — évitez les reflets',
     reviewLead: 'Toutes les informations doivent être lisibles, sans reflet ni flou.',
-    confirmTitle: 'Confirmez vos informations', confirmLead: 'Nous les avons lues sur votre document. Corrigez ce qui est inexact.',
+    confirmTitle: 'Confirmez vos informations', confirmLead: 'Nous les avons lues sur votre document. Corrigez ce qui est inexact.', confirm: 'Confirmer',
+    confirmNote: 'Votre document reste tel quel : toute correction est vérifiée par rapport à lui.',
+    readingTitle: 'Lecture de votre document', readingLead: 'Un instant : nous lisons les informations de votre document pour que vous puissiez les vérifier.', reading: 'Lecture…',
+    readingSlow: "C'est plus long que d'habitude. Vous pouvez patienter, ou terminer maintenant : nous utiliserons ce que nous avons lu sur votre document.", finishWithoutChecking: 'Terminer sans vérifier',
     noCountries: "Aucun pays de document n'est accepté pour cette vérification.", noBack: "Mon document n'a pas de verso",
   },
   fields: {
-    firstName: 'Prénom', lastName: 'Nom', dateOfBirth: 'Date de naissance', documentNumber: 'Numéro du document', expiryDate: "Date d'expiration",
-    nationality: 'Nationalité', sex: 'Sexe', issueDate: 'Date de délivrance', placeOfBirth: 'Lieu de naissance', address: 'Adresse', personalNumber: 'Numéro personnel',
+    surname: 'Nom', givenNames: 'Prénoms', birthDate: 'Date de naissance', documentNumber: 'Numéro du document', expiryDate: "Date d'expiration",
+    nationality: 'Nationalité', sex: 'Sexe', address: 'Adresse', sexUnknown: 'Non indiqué', sexF: 'Femme (F)', sexM: 'Homme (M)', sexX: 'Non précisé (X)',
   },
   selfie: {
     title: 'Prenez un selfie', lead: "Regardez l'objectif, retirez lunettes et chapeau, et assurez-vous que votre visage est bien éclairé.",

@@ -7,6 +7,9 @@ import { countryOptions } from '../countries.ts';
 import { prefetchFaceModel } from '../capture/face.ts';
 import { Alert, Screen } from '../ui/Screen.tsx';
 import { Handoff, isDesktop } from '../ui/Handoff.tsx';
+import { readingWithin, prefillEnabled } from '../prefill.ts';
+import type { Extracted } from '../api.ts';
+import { ConfirmDetails } from './ConfirmDetails.tsx';
 import { Review } from './Review.tsx';
 import { RetryNotice } from './RetryNotice.tsx';
 import { errorMessage } from './errors.ts';
@@ -27,16 +30,19 @@ type Settings = {
 type Phase =
   | { kind: 'choose' }
   | { kind: 'capture'; side: Side; failure?: CameraFailure }
-  | { kind: 'review'; side: Side; error: string | null; canSend: boolean };
+  | { kind: 'review'; side: Side; error: string | null; canSend: boolean }
+  | { kind: 'confirm'; extracted: Extracted };
 
 /**
  * Identity document: choose issuing country and type, capture the front (and the back where the type
  * has one), check each photo on the device, then send both in one upload. The engines read it in the
- * background; the person moves on as soon as the upload is accepted.
+ * background; the person moves on as soon as the upload is accepted. Where the flow prefills from the
+ * document, the reading is shown for confirmation here if it is ready within the time the upload
+ * took, otherwise before the thank-you screen.
  */
 export function DocumentStep() {
   const { t, i18n } = useTranslation();
-  const { api, session, step, previous, done, fatal, reload } = useStep();
+  const { api, session, step, previous, done, fatal, reload, results } = useStep();
   const s = step.settings as Settings;
   const types = (s.documentTypes?.length ? s.documentTypes : [{ type: 'passport', back: 'none' as Back }])
     .filter((d): d is { type: DocType; back?: Back } => (KNOWN_TYPES as readonly string[]).includes(d.type));
@@ -68,7 +74,12 @@ export function DocumentStep() {
   async function send(all: { front?: Blob; back?: Blob }, side: Side) {
     setBusy(true);
     try {
+      const started = performance.now();
       await api.uploadDocument(step.id, { country, documentType: docType, front: all.front!, back: all.back ?? null });
+      if (prefillEnabled(step)) {
+        const extracted = await readingWithin(results, api, step.id, performance.now() - started);
+        if (extracted && !extracted.confirmed) return setPhase({ kind: 'confirm', extracted });
+      }
       done();
     } catch (e) {
       if (isFatal(e)) return fatal(e);
@@ -139,6 +150,10 @@ export function DocumentStep() {
         {chooseError && <Alert>{chooseError}</Alert>}
       </Screen>
     );
+  }
+
+  if (phase.kind === 'confirm') {
+    return <ConfirmDetails api={api} stepId={step.id} extracted={phase.extracted} onDone={done} onError={fatal} />;
   }
 
   if (phase.kind === 'capture') {
