@@ -15,6 +15,7 @@ import { FaceStep } from './steps/FaceStep.tsx';
 import { OtpStep } from './steps/OtpStep.tsx';
 import { ThankYou } from './steps/ThankYou.tsx';
 import { ConfirmDetails } from './steps/ConfirmDetails.tsx';
+import { Away } from './ui/Away.tsx';
 import { Shell } from './ui/Shell.tsx';
 import { Screen, Spinner } from './ui/Screen.tsx';
 
@@ -28,9 +29,11 @@ type State =
   | { kind: 'loading' }
   | { kind: 'fatal'; code: string }
   | { kind: 'step'; session: FlowSession; step: FlowStep; progress: StepProgress[] }
+  /** Continuing on another device: this one waits. */
+  | { kind: 'away'; session: FlowSession }
   /** A read document page, confirmed before the end. */
   | { kind: 'confirm'; session: FlowSession; step: FlowStep; extracted: Extracted }
-  | { kind: 'finished'; session: FlowSession; step: FlowStep | null };
+  | { kind: 'finished'; session: FlowSession; step: FlowStep | null; elsewhere: boolean };
 
 export function App({ token, bootError, bridge, initialLang, langFromUrl, restart }: Props) {
   const { t } = useTranslation();
@@ -66,10 +69,24 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
     [bridge, payload],
   );
 
-  const show = useCallback((session: FlowSession) => {
+  const show = useCallback((session: FlowSession, elsewhere = false) => {
     const step = resumeStep(session);
-    setState(step ? { kind: 'step', session, step, progress: session.progress } : { kind: 'finished', session, step: thankYouStep(session) });
+    setState(step ? { kind: 'step', session, step, progress: session.progress } : { kind: 'finished', session, step: thankYouStep(session), elsewhere });
   }, []);
+
+  /** Back on this device after the person went on elsewhere: the session as it is now. */
+  const resume = useCallback(async () => {
+    if (!api) return;
+    setState({ kind: 'loading' });
+    try {
+      show(await api.session());
+    } catch (e) {
+      if (isFatal(e)) fatal(e);
+      else setState({ kind: 'fatal', code: e instanceof ApiError && e.code === 'network_error' ? 'network' : 'generic' });
+    }
+  }, [api, fatal, show]);
+
+  const away = useCallback(() => setState((s) => (s.kind === 'step' ? { kind: 'away', session: s.session } : s)), []);
 
   const load = useCallback(async () => {
     if (!api) return;
@@ -108,7 +125,7 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
       }
       bridge.post('passStep', payload(s.session, sdkStepType(s.step.type)));
       const next = nextAfter(s.session, s.step.id, progress);
-      if (!next) return { kind: 'finished', session: s.session, step: thankYouStep(s.session) };
+      if (!next) return { kind: 'finished', session: s.session, step: thankYouStep(s.session), elsewhere: false };
       return { ...s, step: next, progress };
     });
     window.scrollTo({ top: 0 });
@@ -123,15 +140,17 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
   let position: { current: number; total: number } | undefined;
   if (state.kind === 'loading') body = <Screen title={t('common.loading')}><Spinner /></Screen>;
   else if (state.kind === 'fatal') body = <ErrorScreen code={state.code} onRetry={state.code === 'network' || state.code === 'generic' ? () => { setState({ kind: 'loading' }); load(); } : undefined} />;
+  else if (state.kind === 'away')
+    body = <Away api={api!} session={state.session} onFinished={(s) => show(s, true)} onHere={resume} onError={fatal} />;
   else if (state.kind === 'confirm') {
     const { session, step } = state;
     body = (
       <ConfirmDetails api={api!} stepId={step.id} extracted={state.extracted} onError={fatal}
-        onDone={() => setState({ kind: 'finished', session, step: thankYouStep(session) })} />
+        onDone={() => setState({ kind: 'finished', session, step: thankYouStep(session), elsewhere: false })} />
     );
   } else if (state.kind === 'finished')
     body = (
-      <ThankYou api={api!} results={results!} session={state.session} step={state.step} embedded={bridge.embedded}
+      <ThankYou api={api!} results={results!} session={state.session} step={state.step} embedded={bridge.embedded} elsewhere={state.elsewhere}
         onComplete={() => bridge.post('complete', payload(state.session, 'complete'))} onError={fatal} onRedo={show}
         onConfirm={(session, step, extracted) => setState({ kind: 'confirm', session, step, extracted })} />
     );
@@ -139,7 +158,7 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
     const steps = visibleSteps(state.session).filter((s) => s.type !== 'thank_you');
     position = { current: steps.findIndex((s) => s.id === state.step.id) + 1, total: steps.length };
     body = (
-      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, previous: previousAttempt(state.step, state.progress), embedded: bridge.embedded, done, fatal, reload: load, results: results! }}>
+      <Ctx.Provider value={{ api: api!, session: state.session, step: state.step, previous: previousAttempt(state.step, state.progress), embedded: bridge.embedded, done, fatal, away, results: results! }}>
         <Suspense fallback={<Screen title={t('common.loading')}><Spinner /></Screen>}>
           <StepView key={state.step.id} step={state.step} />
         </Suspense>

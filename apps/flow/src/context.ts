@@ -13,8 +13,8 @@ export type StepContext = {
   done: () => void;
   /** An error the person cannot fix inside this step (expired session, attempts used up…). */
   fatal: (e: unknown) => void;
-  /** Fetch the session again (after the person continued on another device). */
-  reload: () => void;
+  /** The person went on on another device ("continue on your phone"): wait for it here. */
+  away: () => void;
   /** Follows results of submitted steps in the background (OCR prefill). */
   results: ResultWatcher;
 };

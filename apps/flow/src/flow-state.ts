@@ -63,3 +63,13 @@ export function sdkStepType(t: StepType | 'complete'): SdkStepType | undefined {
   if (t === 'thank_you' || t === 'complete') return 'complete';
   return (['intro', 'document', 'selfie', 'liveness', 'selfie_with_document', 'questionnaire', 'email', 'phone'] as const).find((x) => x === t);
 }
+
+/**
+ * The person finished on another device: the thank-you screen was reached there (or, in a flow
+ * without one, nothing is left to do).
+ */
+export function finishedElsewhere(session: FlowSession): boolean {
+  const ty = thankYouStep(session);
+  if (!ty) return resumeStep(session) === null;
+  return session.progress.find((p) => p.id === ty.id)?.status === 'approved';
+}

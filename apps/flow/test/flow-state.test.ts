@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseSession, type FlowSession } from '../src/api.ts';
-import { needsWork, nextAfter, resumeStep, sdkStepType } from '../src/flow-state.ts';
+import { finishedElsewhere, needsWork, nextAfter, resumeStep, sdkStepType } from '../src/flow-state.ts';
 import { countryOptions, icaoFromAlpha2 } from '../src/countries.ts';
 import { pickLanguage } from '../src/i18n.ts';
 import { styleVariables } from '../src/theme.ts';
@@ -103,5 +103,30 @@ describe('small pieces', () => {
     expect(customText('Thank you')).toBeNull();
     expect(customText('Welcome to Acme')).toBe('Welcome to Acme');
     expect(customText(3)).toBeNull();
+  });
+});
+
+function devSession(steps: { id: string; type: string }[], progress: { stepId: string; status: string }[]) {
+  return normaliseSession({
+    session: { id: 'ses_1' },
+    applicant: { id: 'apl_1' },
+    flow: { id: 'flw_1', steps: steps.map((s) => ({ settings: {}, ...s })), settings: {} },
+    progress: progress.map((p) => ({ type: 'x', attemptsUsed: 1, current: null, ...p })),
+    contact: { email: 'm•••@example.com', phone: null },
+  });
+}
+
+describe('continue on another device', () => {
+  it('reads the masked contact details for the code steps', () => {
+    expect(devSession([], []).contact).toEqual({ email: 'm•••@example.com', phone: null });
+  });
+
+  it('this device is done once the other one reached the thank-you screen', () => {
+    const steps = [{ id: 'intro', type: 'intro' }, { id: 'selfie', type: 'selfie' }, { id: 'ty', type: 'thank_you' }];
+    expect(finishedElsewhere(devSession(steps, [{ stepId: 'intro', status: 'approved' }, { stepId: 'selfie', status: 'pending' }]))).toBe(false);
+    expect(finishedElsewhere(devSession(steps, [{ stepId: 'intro', status: 'approved' }, { stepId: 'selfie', status: 'pending' }, { stepId: 'ty', status: 'approved' }]))).toBe(true);
+    const noThanks = steps.slice(0, 2);
+    expect(finishedElsewhere(devSession(noThanks, [{ stepId: 'intro', status: 'approved' }]))).toBe(false);
+    expect(finishedElsewhere(devSession(noThanks, [{ stepId: 'intro', status: 'approved' }, { stepId: 'selfie', status: 'pending' }]))).toBe(true);
   });
 });

@@ -29,6 +29,14 @@ const en = {
     surname: 'Surname', givenNames: 'Given names', birthDate: 'Date of birth', documentNumber: 'Document number', expiryDate: 'Date of expiry',
     nationality: 'Nationality', sex: 'Sex', address: 'Address', sexUnknown: 'Not stated', sexF: 'Female (F)', sexM: 'Male (M)', sexX: 'Unspecified (X)',
   },
+  stepNames: {
+    intro: 'Introduction', document: 'Identity document', selfie: 'Selfie', liveness: 'Liveness check', selfie_with_document: 'Selfie with your document',
+    questionnaire: 'Questions', email: 'Email address', phone: 'Phone number',
+  },
+  away: {
+    title: 'Continue on your phone', lead: 'Finish the verification on your phone. This page updates as you go.', here: 'Continue on this device instead',
+    progress: 'Your progress', done: 'done', todo: 'to do',
+  },
   selfie: {
     title: 'Take a selfie', lead: 'Look straight at the camera, remove glasses and hats, and make sure your face is well lit.',
     hintFace: 'Position your face in the oval', hintHold: 'Hold still…', hintMany: 'Only one face should be visible', hintNoFace: 'We cannot see your face',

@@ -31,6 +31,14 @@ const fr: Messages = {
     surname: 'Nom', givenNames: 'Prénoms', birthDate: 'Date de naissance', documentNumber: 'Numéro du document', expiryDate: "Date d'expiration",
     nationality: 'Nationalité', sex: 'Sexe', address: 'Adresse', sexUnknown: 'Non indiqué', sexF: 'Femme (F)', sexM: 'Homme (M)', sexX: 'Non précisé (X)',
   },
+  stepNames: {
+    intro: 'Introduction', document: "Pièce d'identité", selfie: 'Selfie', liveness: 'Contrôle du vivant', selfie_with_document: 'Selfie avec votre document',
+    questionnaire: 'Questions', email: 'Adresse e-mail', phone: 'Numéro de téléphone',
+  },
+  away: {
+    title: 'Continuer sur votre téléphone', lead: 'Terminez la vérification sur votre téléphone. Cette page se met à jour au fur et à mesure.', here: 'Continuer plutôt sur cet appareil',
+    progress: 'Votre progression', done: 'fait', todo: 'à faire',
+  },
   selfie: {
     title: 'Prenez un selfie', lead: "Regardez l'objectif, retirez lunettes et chapeau, et assurez-vous que votre visage est bien éclairé.",
     hintFace: "Placez votre visage dans l'ovale", hintHold: 'Ne bougez plus…', hintMany: 'Un seul visage doit être visible', hintNoFace: 'Nous ne voyons pas votre visage',

@@ -42,7 +42,7 @@ type Phase =
  */
 export function DocumentStep() {
   const { t, i18n } = useTranslation();
-  const { api, session, step, previous, done, fatal, reload, results } = useStep();
+  const { api, session, step, previous, done, fatal, away, results } = useStep();
   const s = step.settings as Settings;
   const types = (s.documentTypes?.length ? s.documentTypes : [{ type: 'passport', back: 'none' as Back }])
     .filter((d): d is { type: DocType; back?: Back } => (KNOWN_TYPES as readonly string[]).includes(d.type));
@@ -109,13 +109,13 @@ export function DocumentStep() {
         title={step.title ?? t('document.chooseTitle')}
         footer={
           desktopBlocked ? (
-            <Handoff api={api} onProgress={reload} startOpen />
+            <Handoff api={api} onProgress={away} startOpen />
           ) : (
             <>
               <button type="button" className="btn btn--primary" disabled={!valid} onClick={() => { setChooseError(null); setImages({}); setPhase({ kind: 'capture', side: 'front' }); }}>
                 {t('common.continue')}
               </button>
-              {isDesktop() && canCamera && <Handoff api={api} onProgress={reload} />}
+              {isDesktop() && canCamera && <Handoff api={api} onProgress={away} />}
             </>
           )
         }

@@ -20,7 +20,7 @@ type Phase =
  */
 export function FaceStep({ kind }: { kind: 'selfie' | 'selfie_with_document' }) {
   const { t } = useTranslation();
-  const { api, step, previous, done, fatal, reload } = useStep();
+  const { api, step, previous, done, fatal, away } = useStep();
   const [phase, setPhase] = useState<Phase>({ kind: 'capture' });
   const [busy, setBusy] = useState(false);
   // The flow may let someone whose face cannot be found continue (a reviewer then looks).
@@ -64,7 +64,7 @@ export function FaceStep({ kind }: { kind: 'selfie' | 'selfie_with_document' }) 
       <Screen title={title} lead={phase.failure ? undefined : lead} bleed
         footer={<>
           {!phase.failure && <UploadButton onFile={onImage} />}
-          {isDesktop() && <Handoff api={api} onProgress={reload} />}
+          {isDesktop() && <Handoff api={api} onProgress={away} />}
         </>}>
         <RetryNotice previous={previous} />
         {phase.failure ? (

@@ -9,7 +9,7 @@ import { Handoff, isDesktop } from '../ui/Handoff.tsx';
 
 export function Intro() {
   const { t } = useTranslation();
-  const { api, session, step, done, fatal, reload } = useStep();
+  const { api, session, step, done, fatal, away } = useStep();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const types = new Set(session.flow.steps.map((s) => s.type));
@@ -42,7 +42,7 @@ export function Intro() {
           <button type="button" className="btn btn--primary" onClick={start} disabled={busy} aria-busy={busy}>
             {customText(text.buttonText) ?? t('intro.start')}
           </button>
-          {isDesktop() && <Handoff api={api} onProgress={reload} />}
+          {isDesktop() && <Handoff api={api} onProgress={away} />}
         </>
       }
     >

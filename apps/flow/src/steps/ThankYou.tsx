@@ -28,8 +28,10 @@ const SLOW_READING_MS = 30_000;
  * confirmation once read. Then the person goes back to the flow's redirect URL; inside the SDK the host
  * page decides what happens next.
  */
-export function ThankYou({ api, results, session, step, embedded, onComplete, onError, onRedo, onConfirm }: {
+export function ThankYou({ api, results, session, step, embedded, elsewhere, onComplete, onError, onRedo, onConfirm }: {
   api: Api; results: ResultWatcher; session: FlowSession; step: FlowStep | null; embedded: boolean;
+  /** The person finished on another device, which did the confirmations. */
+  elsewhere: boolean;
   onComplete: () => void; onError: (e: unknown) => void;
   /** A step was refused while the person went on (a check finished, attempts remain): go back to it. */
   onRedo: (s: FlowSession) => void;
@@ -48,7 +50,7 @@ export function ThankYou({ api, results, session, step, embedded, onComplete, on
     try {
       let latest = await api.session();
       if (resumeStep(latest)) return onRedo(latest);
-      if (submittedPrefillSteps(latest).length) {
+      if (!elsewhere && submittedPrefillSteps(latest).length) {
         setState('reading');
         const skipped = await Promise.race([
           readingsSettled(results, latest).then(() => false),
@@ -63,7 +65,8 @@ export function ThankYou({ api, results, session, step, embedded, onComplete, on
           if (pending) return onConfirm(latest, pending.step, pending.extracted);
         }
       }
-      if (step) await api.complete(step.id);
+      // Reached on another device first: submitting the thank-you again would only add an attempt.
+      if (step && latest.progress.find((p) => p.id === step.id)?.status !== 'approved') await api.complete(step.id);
       setState('done');
     } catch (e) {
       const code = (e as { code?: string }).code;

@@ -11,7 +11,8 @@ export function isDesktop(): boolean {
 
 /**
  * "Continue on your phone": a QR code and short link from the server carry this session to another
- * device. While it is open we poll the session so this page moves on when the phone has finished.
+ * device. While it is open we poll the session; once the phone has made progress, this page steps
+ * aside (onProgress) and waits for the phone to finish.
  */
 export function Handoff({ api, onProgress, startOpen = false }: { api: Api; onProgress: () => void; startOpen?: boolean }) {
   const { t } = useTranslation();
@@ -26,10 +27,13 @@ export function Handoff({ api, onProgress, startOpen = false }: { api: Api; onPr
     let baseline: string | null = null;
     setError(false);
     api.handoff().then((d) => !stop && setData(d), () => !stop && setError(true));
+    // Submissions counted, not statuses: a check finishing on an earlier step is not the phone's doing.
+    const progressOf = async () => JSON.stringify((await api.session()).progress.map((p) => [p.id, p.attemptsUsed]));
+    // Where things stood when the code was shown: any new submission after that came from the phone.
+    progressOf().then((sig) => (baseline ??= sig), () => undefined);
     const poll = window.setInterval(async () => {
       try {
-        const s = await api.session();
-        const sig = JSON.stringify(s.progress.map((p) => [p.id, p.status]));
+        const sig = await progressOf();
         if (baseline === null) baseline = sig;
         else if (sig !== baseline) {
           setOpen(false);
