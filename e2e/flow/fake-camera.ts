@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { generateSpecimen } from '../../packages/documents/src/specimen/render.ts';
+import { toMrzName } from '../../packages/documents/src/names.ts';
 
 /**
  * Chromium's fake camera (`--use-file-for-fake-video-capture=<file.y4m>`) plays a Y4M file in a loop.
@@ -18,6 +19,13 @@ export type Size = { width: number; height: number };
 /** Portrait 3:4 like a phone's camera held upright; landscape 4:3 like a laptop webcam. */
 export const PHONE: Size = { width: 720, height: 960 };
 export const LAPTOP: Size = { width: 960, height: 720 };
+/**
+ * Sharper cameras for a card turned upright: its short side is then what lies across the frame, and
+ * the document engine's resolution check measures that side (500 px at least). At most 1080 high:
+ * the flow asks for 1920×1080 and Chromium crops a taller file to that height.
+ */
+export const PHONE_HD: Size = { width: 810, height: 1080 };
+export const LAPTOP_HD: Size = { width: 1600, height: 1080 };
 
 /** RGB (8-bit, 3 channels) → planar YUV 4:2:0, BT.601 limited range (what Chromium's fake camera assumes). */
 export function rgbToI420(rgb: Buffer, width: number, height: number): Buffer {
@@ -67,12 +75,22 @@ export async function writeY4m(file: string, frames: { image: Buffer; repeat: nu
 
 const DESK = { r: 58, g: 64, b: 74 };
 
-/** A document lying on a desk, filling most of the middle of the frame. */
-export async function documentScene(doc: Buffer, size: Size, fill = 0.78): Promise<Buffer> {
-  const meta = await sharp(doc).metadata();
-  const w = Math.round(size.width * fill);
-  const h = Math.round((w * meta.height!) / meta.width!);
-  const card = await sharp(doc).resize(w, h).toBuffer();
+/**
+ * A document lying on a desk, filling most of the middle of the frame; `upright` turns it a quarter,
+ * as a person does to fit a portrait frame.
+ */
+export async function documentScene(doc: Buffer, size: Size, fill = 0.78, upright = false): Promise<Buffer> {
+  const page = upright ? await sharp(doc).rotate(90).toBuffer() : doc;
+  const meta = await sharp(page).metadata();
+  let w = Math.round(size.width * fill);
+  let h = Math.round((w * meta.height!) / meta.width!);
+  // An upright card is held closer, to fill the frame's height.
+  const maxHeight = size.height * (upright ? 0.9 : 0.8);
+  if (h > maxHeight) {
+    h = Math.round(maxHeight);
+    w = Math.round((h * meta.width!) / meta.height!);
+  }
+  const card = await sharp(page).resize(w, h).toBuffer();
   return sharp({ create: { width: size.width, height: size.height, channels: 3, background: DESK } })
     .composite([{ input: card, left: Math.round((size.width - w) / 2), top: Math.round((size.height - h) / 2) }])
     .png()
@@ -100,22 +118,47 @@ export async function selfieWithDocumentScene(photo: string, doc: Buffer, size: 
 
 export type Scenes = { documentFront: string; documentBack: string; face: string; liveness: string; selfieWithDocument: string; issuingState: string };
 
+/** `person`: the specimen's data as its machine-readable zone carries it (names transliterated). */
+export type DocumentScenes = { documentFront: string; documentBack: string; issuingState: string; person: { surname: string; givenNames: string; birthDate: string; documentNumber: string } };
+
+/** A specimen ID card (TD1) with the test face as its portrait, front and back on the desk. */
+async function documentScenes(dir: string, size: Size, seed: number, upright: boolean) {
+  fs.mkdirSync(dir, { recursive: true });
+  // Rendered at about the size the card takes in the frame: a blown-up render would look out of focus.
+  const scale = Math.max(10, Math.ceil((Math.max(size.width, size.height) * 0.8) / 85.6));
+  const set = await generateSpecimen({ kind: 'td1', seed, portrait: fs.readFileSync(FACE_NEUTRAL), scale });
+  const p = set.truth.person;
+  const s: DocumentScenes = {
+    documentFront: path.join(dir, 'document-front.y4m'),
+    documentBack: path.join(dir, 'document-back.y4m'),
+    issuingState: p.issuingState,
+    person: { surname: toMrzName(p.surname), givenNames: toMrzName(p.givenNames), birthDate: p.birthDate, documentNumber: p.documentNumber },
+  };
+  await writeY4m(s.documentFront, [{ image: await documentScene(set.front, size, 0.78, upright), repeat: 10 }], size);
+  await writeY4m(s.documentBack, [{ image: await documentScene(set.back!, size, 0.78, upright), repeat: 10 }], size);
+  return { set, scenes: s };
+}
+
+/** Just the document and a selfie: for tests that stop before liveness. */
+export async function buildDocumentScenes(dir: string, size: Size, seed: number, opts: { upright?: boolean } = {}): Promise<DocumentScenes & { face: string }> {
+  const { scenes } = await documentScenes(dir, size, seed, opts.upright ?? false);
+  const face = path.join(dir, 'face.y4m');
+  await writeY4m(face, [{ image: await faceScene(FACE_NEUTRAL, size), repeat: 10 }], size);
+  return { ...scenes, face };
+}
+
 /** Renders a specimen ID card (TD1, front and back) with the test face as its portrait and builds every scene. */
 export async function buildScenes(dir: string, size: Size, seed = 7): Promise<Scenes> {
-  fs.mkdirSync(dir, { recursive: true });
-  const portrait = fs.readFileSync(FACE_NEUTRAL);
-  const set = await generateSpecimen({ kind: 'td1', seed, portrait, scale: 10 });
+  const { set, scenes: doc } = await documentScenes(dir, size, seed, false);
   const out = (n: string) => path.join(dir, `${n}.y4m`);
   const s: Scenes = {
-    documentFront: out('document-front'),
-    documentBack: out('document-back'),
+    documentFront: doc.documentFront,
+    documentBack: doc.documentBack,
     face: out('face'),
     liveness: out('liveness'),
     selfieWithDocument: out('selfie-with-document'),
-    issuingState: set.truth.person.issuingState,
+    issuingState: doc.issuingState,
   };
-  await writeY4m(s.documentFront, [{ image: await documentScene(set.front, size), repeat: 10 }], size);
-  await writeY4m(s.documentBack, [{ image: await documentScene(set.back!, size), repeat: 10 }], size);
   await writeY4m(s.face, [{ image: await faceScene(FACE_NEUTRAL, size), repeat: 10 }], size);
   // Neutral, then a smile, in a loop: a real expression change of one person for the liveness check.
   const neutral = await faceScene(FACE_NEUTRAL, size);
@@ -123,6 +166,16 @@ export async function buildScenes(dir: string, size: Size, seed = 7): Promise<Sc
   await writeY4m(s.liveness, [{ image: neutral, repeat: 15 }, { image: smile, repeat: 10 }], size);
   await writeY4m(s.selfieWithDocument, [{ image: await selfieWithDocumentScene(FACE_NEUTRAL, set.front, size), repeat: 10 }], size);
   return s;
+}
+
+const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's chromium with the camera prompt accepted and the fake camera playing `cameraFile`. */
+export function fakeCameraLaunchOptions(cameraFile: string) {
+  return {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`],
+  };
 }
 
 /** Points the fake camera at a scene: the next getUserMedia plays this file. */

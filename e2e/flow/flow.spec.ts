@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
-import { buildScenes, LAPTOP, PHONE, useScene, type Scenes, type Size } from './fake-camera.ts';
+import { buildScenes, fakeCameraLaunchOptions, LAPTOP, PHONE, useScene, type Scenes } from './fake-camera.ts';
 import { freePort, startHarness, tesseraApi, type Harness } from './harness.ts';
 
 /**
@@ -13,14 +13,8 @@ import { freePort, startHarness, tesseraApi, type Harness } from './harness.ts';
  */
 
 const CAMERA = path.join(os.tmpdir(), `tessera-e2e-camera-${process.pid}.y4m`);
-const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${CAMERA}`],
-  },
-});
+test.use({ launchOptions: fakeCameraLaunchOptions(CAMERA) });
 
 const QUESTIONNAIRE = {
   elements: [
@@ -174,6 +168,12 @@ async function runWholeFlow(page: Page, tag: string, scene: Scenes) {
   // The integrator's view: every step was received and the applicant left the initial state.
   const after = await api.applicant(applicant.id);
   expect(after.status).not.toBe('INIT');
+  // The liveness attempt arrived in one submission, within the 12 frames the server takes.
+  const liveness = after.steps!.find((x) => x.id === 'liveness')!;
+  expect(liveness.attemptsUsed).toBe(1);
+  const frames = liveness.current!.files.filter((f) => f.kind === 'liveness_frame').length;
+  expect(frames).toBeGreaterThanOrEqual(3);
+  expect(frames).toBeLessThanOrEqual(12);
   expect(['PENDING', 'COMPLETED', 'ON_HOLD', 'APPROVED', 'DECLINED']).toContain(after.status);
   // The integrator's back end hears about it: a signed webhook naming this applicant.
   await expect.poll(() => h.webhooks.received.filter((r) => JSON.stringify(r.body).includes(applicant.id)).length, { timeout: 30_000 }).toBeGreaterThan(0);

@@ -164,6 +164,7 @@ export function tesseraApi(h: Pick<Harness, 'url' | 'apiKey'>) {
     createApplicant: (flowId: string, externalUserId: string, extra: Record<string, unknown> = {}) =>
       call<{ id: string; status: string }>('POST', '/v1/applicants', { flowId, externalUserId, ...extra }),
     createSession: (applicantId: string, body: Record<string, unknown> = {}) => call<{ id: string; url: string; accessToken: string }>('POST', `/v1/applicants/${applicantId}/sessions`, body),
-    applicant: (id: string) => call<{ id: string; status: string; steps?: { id: string; type: string; status: string }[] }>('GET', `/v1/applicants/${id}`),
+    applicant: (id: string) =>
+      call<{ id: string; status: string; steps?: { id: string; type: string; status: string; attemptsUsed: number; current: { files: { kind: string }[] } | null }[] }>('GET', `/v1/applicants/${id}`),
   };
 }
