@@ -36,17 +36,21 @@ describe('audit log', () => {
     // Tampering needs the trigger off, which only the table owner can do; the chain still catches it.
     await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(t.ctx.db);
     try {
-      await sql`UPDATE audit_log SET action = 'organisation.renamed' WHERE org_id = ${o.orgId} AND seq = 1`.execute(t.ctx.db);
+      // Entries about one object share a chain: give the organisation's chain a few rows.
+      for (const phone of ['+1 1', '+1 2', '+1 3']) await o.owner.patch('/v1/organisation', { phone });
+      // One of the organisation's chains, with at least three rows.
+      const chain = (await sql<{ chain: string }>`SELECT chain FROM audit_log WHERE org_id = ${o.orgId} GROUP BY chain HAVING count(*) >= 3 ORDER BY chain LIMIT 1`.execute(t.ctx.db)).rows[0].chain;
+      await sql`UPDATE audit_log SET action = 'organisation.renamed' WHERE chain = ${chain} AND seq = 1`.execute(t.ctx.db);
       let r = await t.ctx.audit.verify();
       expect(r.ok).toBe(false);
-      expect(r.problems.some((p) => p.orgId === o.orgId && p.seq === 1 && p.problem.includes('edited'))).toBe(true);
-      await sql`DELETE FROM audit_log WHERE org_id = ${o.orgId} AND seq = 2`.execute(t.ctx.db);
+      expect(r.problems.some((p) => p.chain === chain && p.seq === 1 && p.problem.includes('edited'))).toBe(true);
+      await sql`DELETE FROM audit_log WHERE chain = ${chain} AND seq = 2`.execute(t.ctx.db);
       r = await t.ctx.audit.verify();
-      expect(r.problems.some((p) => p.problem.includes('missing'))).toBe(true);
-      const max = (await sql<{ m: number }>`SELECT max(seq) AS m FROM audit_log WHERE org_id = ${o.orgId}`.execute(t.ctx.db)).rows[0].m;
-      await sql`DELETE FROM audit_log WHERE org_id = ${o.orgId} AND seq = ${max}`.execute(t.ctx.db);
+      expect(r.problems.some((p) => p.chain === chain && p.problem.includes('missing'))).toBe(true);
+      const max = (await sql<{ m: number }>`SELECT max(seq) AS m FROM audit_log WHERE chain = ${chain}`.execute(t.ctx.db)).rows[0].m;
+      await sql`DELETE FROM audit_log WHERE chain = ${chain} AND seq = ${max}`.execute(t.ctx.db);
       r = await t.ctx.audit.verify();
-      expect(r.problems.some((p) => p.problem.includes('rows deleted at the end'))).toBe(true);
+      expect(r.problems.some((p) => p.chain === chain && p.problem.includes('rows deleted at the end'))).toBe(true);
     } finally {
       await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(t.ctx.db);
     }

@@ -130,6 +130,8 @@ export interface ApiKeysTable {
 
 export interface AuditLogTable {
   orgId: string;
+  /** `<orgId>/<0-15>`: the hash chain the row belongs to. */
+  chain: string;
   seq: number;
   id: string;
   at: Date;
@@ -151,7 +153,7 @@ export interface AuditLogTable {
 }
 
 export interface AuditHeadsTable {
-  orgId: string;
+  chain: string;
   seq: number;
   hash: string;
 }

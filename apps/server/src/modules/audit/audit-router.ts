@@ -28,7 +28,7 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext) {
       config: { auth: 'staff', permission: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'The audit log, newest first (cursor = the last seq you saw)',
+        summary: 'The audit log, newest first',
         querystring: z.object({
           actorId: z.string().max(64).optional(),
           action: z.string().max(100).optional().describe('exact action, or a prefix ending in * (e.g. applicant.*)'),
@@ -36,7 +36,7 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext) {
           mode: z.enum(['live', 'test']).optional(),
           from: z.iso.datetime({ offset: true }).optional(),
           to: z.iso.datetime({ offset: true }).optional(),
-          cursor: z.coerce.number().int().positive().optional(),
+          cursor: z.string().max(40).optional().describe('the id of the last entry you saw'),
           limit: ZLimit,
         }),
         response: { 200: z.object({ data: z.array(ZAuditEntry), nextCursor: z.string().nullable() }), ...errorResponses },
@@ -51,12 +51,12 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext) {
         mode: q.mode,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
-        beforeSeq: q.cursor,
+        beforeId: q.cursor,
         limit: q.limit,
       });
       return {
         data: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
-        nextCursor: rows.length === q.limit ? String(rows[rows.length - 1].seq) : null,
+        nextCursor: rows.length === q.limit ? rows[rows.length - 1].id : null,
       };
     },
   );

@@ -26,8 +26,16 @@ export type AuditEntry = {
   after?: unknown;
 };
 
-/** Audit rows outside any organisation (e.g. a failed sign-in for an unknown email) chain under this key. */
+/** Audit rows outside any organisation (e.g. a failed sign-in for an unknown email) are filed under this key. */
 export const GLOBAL_CHAIN = '_global';
+const CHAINS_PER_ORG = 16;
+
+/** The chain of an entry: by its target (else its actor), so one object's history stays in one chain. */
+function chainOf(orgId: string, key: string | null | undefined): string {
+  let h = 0;
+  for (const c of key ?? '') h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `${orgId}/${h % CHAINS_PER_ORG}`;
+}
 const GENESIS = '0'.repeat(64);
 
 // Secrets never enter the audit log, whatever a caller passes.
@@ -57,7 +65,7 @@ function canonical(value: unknown): string {
 }
 
 /** Everything a row's hash covers except its place in the chain, as canonical JSON. */
-function rowContent(r: Omit<AuditRow, 'hash' | 'prevHash' | 'seq'>): string {
+function rowContent(r: Omit<AuditRow, 'hash' | 'prevHash' | 'seq' | 'chain'>): string {
   return canonical([r.orgId, r.id, r.at.toISOString(), r.mode, r.actorType, r.actorId, r.actorLabel, r.ip, r.userAgent, r.os, r.browser, r.action, r.targetType, r.targetId, r.before, r.after]);
 }
 
@@ -78,6 +86,7 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
    */
   async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
     const orgId = entry.orgId ?? GLOBAL_CHAIN;
+    const chain = chainOf(orgId, entry.targetId ?? entry.actor.id);
     const row = {
       orgId,
       id: newId('audit'),
@@ -101,27 +110,27 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
     // lock is held for the rest of the caller's transaction, so appends to one chain are serialised.
     const append = () =>
       sql<{ seq: number }>`
-        WITH h AS (SELECT seq, hash FROM audit_heads WHERE org_id = ${orgId} FOR UPDATE),
+        WITH h AS (SELECT seq, hash FROM audit_heads WHERE chain = ${chain} FOR UPDATE),
         ins AS (
-          INSERT INTO audit_log (org_id, seq, id, at, mode, actor_type, actor_id, actor_label, ip, user_agent, os, browser, action, target_type, target_id, before, after, prev_hash, hash)
-          SELECT ${orgId}, h.seq + 1, ${row.id}, ${row.at}, ${row.mode}, ${row.actorType}, ${row.actorId}, ${row.actorLabel}, ${row.ip}, ${row.userAgent}, ${row.os}, ${row.browser},
+          INSERT INTO audit_log (org_id, chain, seq, id, at, mode, actor_type, actor_id, actor_label, ip, user_agent, os, browser, action, target_type, target_id, before, after, prev_hash, hash)
+          SELECT ${orgId}, ${chain}, h.seq + 1, ${row.id}, ${row.at}, ${row.mode}, ${row.actorType}, ${row.actorId}, ${row.actorLabel}, ${row.ip}, ${row.userAgent}, ${row.os}, ${row.browser},
                  ${row.action}, ${row.targetType}, ${row.targetId}, ${row.before === null ? null : JSON.stringify(row.before)}::jsonb, ${row.after === null ? null : JSON.stringify(row.after)}::jsonb,
                  h.hash, encode(sha256(convert_to(h.hash || ':' || (h.seq + 1)::text || ':' || ${content}, 'UTF8')), 'hex')
           FROM h
           RETURNING seq, hash)
-        UPDATE audit_heads SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_heads.org_id = ${orgId}
+        UPDATE audit_heads SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_heads.chain = ${chain}
         RETURNING audit_heads.seq`.execute(tx);
     const r = await append();
     if (r.rows.length) return;
     // First entry of this chain: create its head, then append.
-    await tx.insertInto('auditHeads').values({ orgId, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
+    await tx.insertInto('auditHeads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
     const again = await append();
     if (!again.rows.length) throw new Error('audit chain head missing');
   }
 
   async function list(
     orgId: string,
-    f: { actorId?: string; action?: string; targetId?: string; mode?: Mode; from?: Date; to?: Date; beforeSeq?: number; limit: number },
+    f: { actorId?: string; action?: string; targetId?: string; mode?: Mode; from?: Date; to?: Date; beforeId?: string; limit: number },
   ) {
     let q = db.selectFrom('auditLog').selectAll().where('orgId', '=', orgId);
     if (f.actorId) q = q.where('actorId', '=', f.actorId);
@@ -130,47 +139,42 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
     if (f.mode) q = q.where('mode', '=', f.mode);
     if (f.from) q = q.where('at', '>=', f.from);
     if (f.to) q = q.where('at', '<', f.to);
-    if (f.beforeSeq) q = q.where('seq', '<', f.beforeSeq);
-    return q.orderBy('seq', 'desc').limit(f.limit).execute();
+    if (f.beforeId) q = q.where('id', '<', f.beforeId);
+    // Ids are time-ordered: newest first across the organisation's chains.
+    return q.orderBy('id', 'desc').limit(f.limit).execute();
   }
 
   /** Walks every chain: recomputes each hash, checks links and sequence, and compares the tail with its head. */
-  async function verify(): Promise<{ ok: boolean; chains: number; rows: number; problems: { orgId: string; seq: number; problem: string }[] }> {
-    const problems: { orgId: string; seq: number; problem: string }[] = [];
+  async function verify(): Promise<{ ok: boolean; chains: number; rows: number; problems: { orgId: string; chain: string; seq: number; problem: string }[] }> {
+    const problems: { orgId: string; chain: string; seq: number; problem: string }[] = [];
     let rows = 0;
     const heads = await db.selectFrom('auditHeads').selectAll().execute();
-    const chainIds = new Set(heads.map((h) => h.orgId));
-    for (const r of (await sql<{ orgId: string }>`SELECT DISTINCT org_id AS "orgId" FROM audit_log`.execute(db)).rows) chainIds.add(r.orgId);
-    for (const orgId of [...chainIds].sort()) {
+    const chains = new Set(heads.map((h) => h.chain));
+    for (const r of (await sql<{ chain: string }>`SELECT DISTINCT chain FROM audit_log`.execute(db)).rows) chains.add(r.chain);
+    for (const chain of [...chains].sort()) {
+      const orgId = chain.replace(/\/\d+$/, '');
+      const problem = (seq: number, text: string) => problems.push({ orgId, chain, seq, problem: text });
       let prev = GENESIS;
       let expectedSeq = 1;
       let lastSeq = 0;
       for (;;) {
-        const batch = await db
-          .selectFrom('auditLog')
-          .selectAll()
-          .where('orgId', '=', orgId)
-          .where('seq', '>', lastSeq)
-          .orderBy('seq')
-          .limit(1000)
-          .execute();
+        const batch = await db.selectFrom('auditLog').selectAll().where('chain', '=', chain).where('seq', '>', lastSeq).orderBy('seq').limit(1000).execute();
         if (!batch.length) break;
         for (const r of batch) {
           rows++;
-          if (r.seq !== expectedSeq) problems.push({ orgId, seq: expectedSeq, problem: `row(s) ${expectedSeq}..${r.seq - 1} missing` });
-          if (r.prevHash !== prev) problems.push({ orgId, seq: r.seq, problem: 'link to the previous row is broken' });
-          if (rowHash(r.prevHash, r.seq, rowContent(r)) !== r.hash) problems.push({ orgId, seq: r.seq, problem: 'row content does not match its hash (edited)' });
+          if (r.seq !== expectedSeq) problem(expectedSeq, `row(s) ${expectedSeq}..${r.seq - 1} missing`);
+          if (r.prevHash !== prev) problem(r.seq, 'link to the previous row is broken');
+          if (rowHash(r.prevHash, r.seq, rowContent(r)) !== r.hash) problem(r.seq, 'row content does not match its hash (edited)');
           prev = r.hash;
           expectedSeq = r.seq + 1;
           lastSeq = r.seq;
         }
       }
-      const head = heads.find((h) => h.orgId === orgId);
-      if (!head) problems.push({ orgId, seq: lastSeq, problem: 'chain has no head record' });
-      else if (head.seq !== lastSeq || head.hash !== prev)
-        problems.push({ orgId, seq: head.seq, problem: `chain ends at ${lastSeq} but its head says ${head.seq} (rows deleted at the end)` });
+      const head = heads.find((h) => h.chain === chain);
+      if (!head) problem(lastSeq, 'chain has no head record');
+      else if (head.seq !== lastSeq || head.hash !== prev) problem(head.seq, `chain ends at ${lastSeq} but its head says ${head.seq} (rows deleted at the end)`);
     }
-    return { ok: problems.length === 0, chains: chainIds.size, rows, problems };
+    return { ok: problems.length === 0, chains: chains.size, rows, problems };
   }
 
   return { record, list, verify };
