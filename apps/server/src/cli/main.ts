@@ -126,7 +126,7 @@ program
       if (o.json) out(r);
       else {
         process.stdout.write(`${r.ok ? 'OK' : 'TAMPERED'}: ${r.rows} rows in ${r.chains} chains\n`);
-        for (const p of r.problems) process.stdout.write(`  ${p.orgId} #${p.seq}: ${p.problem}\n`);
+        for (const p of r.problems) process.stdout.write(`  ${p.chain} #${p.seq}: ${p.problem}\n`);
       }
       if (!r.ok) process.exitCode = 1;
     });
