@@ -10,9 +10,9 @@ export async function login(page: Page) {
   await expect(page.getByTestId('account-menu')).toBeVisible();
 }
 
-/** Lets charts, skeletons and transitions settle before a screenshot. */
+/** Lets charts, skeletons and transitions settle before a screenshot (a live page's event stream never idles). */
 export async function snap(page: Page, name: string) {
-  await page.waitForLoadState('networkidle');
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
   await page.waitForTimeout(300);
   await page.screenshot({ path: shot(`backoffice-${name}`), fullPage: true });
 }

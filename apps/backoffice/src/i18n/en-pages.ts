@@ -38,6 +38,7 @@ export const enPages = {
     columnsGeneral: 'Applicant',
     columnsMethods: 'Methods',
     notInFlow: 'Not in this flow',
+    methodCol: { document: 'Document', selfie: 'Selfie', selfie_with_document: 'Selfie + doc', liveness: 'Liveness', face_match: 'Face match', aml: 'AML', questionnaire: 'Questionnaire', email: 'Email', phone: 'Phone' },
     col: { name: 'Name', externalUserId: 'External ID', status: 'Status', flow: 'Flow', country: 'Country', tags: 'Tags', reviewer: 'Reviewer', createdAt: 'Created', updatedAt: 'Updated', completedAt: 'Submitted' },
   },
   lifetimes: { hour1: '1 hour', day1: '1 day', day7: '7 days', day30: '30 days' },

@@ -41,6 +41,7 @@ export const esPages: Pick<Dictionary, keyof typeof enPages> = {
     columnsGeneral: 'Solicitante',
     columnsMethods: 'Métodos',
     notInFlow: 'No está en este flujo',
+    methodCol: { document: 'Documento', selfie: 'Selfie', selfie_with_document: 'Selfie + doc.', liveness: 'Prueba de vida', face_match: 'Rostro', aml: 'AML', questionnaire: 'Cuestionario', email: 'Correo', phone: 'Teléfono' },
     col: { name: 'Nombre', externalUserId: 'ID externo', status: 'Estado', flow: 'Flujo', country: 'País', tags: 'Etiquetas', reviewer: 'Revisor', createdAt: 'Creado', updatedAt: 'Actualizado', completedAt: 'Enviado' },
   },
   lifetimes: { hour1: '1 hora', day1: '1 día', day7: '7 días', day30: '30 días' },

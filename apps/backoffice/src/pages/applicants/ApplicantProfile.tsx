@@ -204,9 +204,17 @@ function InfoSection({ title, children }: { title: string; children: React.React
   );
 }
 
+/** Nested values (addresses, the prefill mapping) as people read them: "town: Oakdale · postCode: 1234". */
 function valueText(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return v.map(valueText).filter(Boolean).join('; ') || null;
+  if (typeof v === 'object')
+    return (
+      Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => (valueText(x) === null ? null : `${humanize(k)}: ${valueText(x)}`))
+        .filter(Boolean)
+        .join(' · ') || null
+    );
   return String(v);
 }
 

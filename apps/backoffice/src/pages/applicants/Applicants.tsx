@@ -23,9 +23,9 @@ const METHODS = STEP_TYPES.filter((s) => s !== 'intro' && s !== 'thank_you');
 type MethodColumn = `m:${StepType}`;
 type Column = (typeof BASE_COLUMNS)[number] | MethodColumn;
 const COLUMNS: Column[] = [...BASE_COLUMNS.slice(0, 3), ...METHODS.map((m) => `m:${m}` as const), ...BASE_COLUMNS.slice(3)];
-const DEFAULT_COLUMNS: Column[] = ['name', 'externalUserId', 'status', 'm:document', 'm:face_match', 'm:aml', 'flow', 'country', 'reviewer', 'createdAt'];
+const DEFAULT_COLUMNS: Column[] = ['name', 'externalUserId', 'status', 'm:document', 'm:face_match', 'm:aml', 'flow', 'reviewer', 'createdAt'];
 const isMethod = (c: Column): c is MethodColumn => c.startsWith('m:');
-const columnLabel = (t: (k: string) => string, c: Column) => (isMethod(c) ? t(`stepTypes.${c.slice(2)}`) : t(`applicants.col.${c}`));
+const columnLabel = (t: (k: string) => string, c: Column) => (isMethod(c) ? t(`applicants.methodCol.${c.slice(2)}`) : t(`applicants.col.${c}`));
 
 export function Applicants() {
   const { t } = useTranslation();
@@ -289,7 +289,7 @@ function ApplicantRowView({ a, show, flowName, reviewerName, onOpen, menu }: { a
       )}
       {show('externalUserId') && (
         <Table.Td>
-          <Text size="sm" className="mono">
+          <Text size="sm" className="mono" style={{ whiteSpace: 'nowrap' }}>
             {a.externalUserId}
           </Text>
         </Table.Td>
@@ -318,9 +318,13 @@ function ApplicantRowView({ a, show, flowName, reviewerName, onOpen, menu }: { a
         </Table.Td>
       )}
       {show('reviewer') && <Table.Td><Text size="sm">{reviewerName ?? '—'}</Text></Table.Td>}
-      {show('createdAt') && <Table.Td><Text size="sm">{fmtDateTime(a.createdAt)}</Text></Table.Td>}
-      {show('updatedAt') && <Table.Td><Text size="sm">{fmtDateTime(a.updatedAt)}</Text></Table.Td>}
-      {show('completedAt') && <Table.Td><Text size="sm">{fmtDateTime(a.completedAt)}</Text></Table.Td>}
+      {(['createdAt', 'updatedAt', 'completedAt'] as const).filter(show).map((c) => (
+        <Table.Td key={c}>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+            {fmtDateTime(a[c])}
+          </Text>
+        </Table.Td>
+      ))}
       <Table.Td onClick={(e) => e.stopPropagation()}>
         <Menu opened={menuOpen} onChange={setMenuOpen} position="bottom-end" withinPortal>
           <Menu.Target>

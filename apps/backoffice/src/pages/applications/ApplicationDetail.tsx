@@ -39,13 +39,17 @@ export function ApplicationDetail() {
           <Stack gap="lg">
             <Settings app={a} />
             <ApiKeys app={a} />
-            {can('webhooks.manage') && <Webhooks app={a} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Keys app={a} />
         </Grid.Col>
       </Grid>
+      {can('webhooks.manage') && (
+        <Stack gap="lg" mt="lg">
+          <Webhooks app={a} />
+        </Stack>
+      )}
     </>
   );
 }

@@ -410,7 +410,7 @@ function SessionDetail({ session }: { session: LogSession }) {
                           ) : null}
                           {facts.length > 0 && (
                             <Text size="xs" c="dimmed" mt={2}>
-                              {facts.map(([k, v]) => `${humanize(k)}: ${String(v)}`).join(' · ')}
+                              {facts.map(([k, v]) => `${humanize(k)}: ${typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no') : String(v)}`).join(' · ')}
                             </Text>
                           )}
                         </Table.Td>

@@ -164,7 +164,7 @@ export function HttpStatus({ code, error }: { code: number | null; error?: strin
       </Text>
     );
   return (
-    <Badge color={code >= 200 && code < 300 ? 'teal' : code >= 500 ? 'red' : 'orange'} variant="outline" tt="none" className="mono">
+    <Badge color={code >= 200 && code < 300 ? 'teal' : code >= 500 ? 'red' : 'orange'} variant="outline" tt="none" className="mono" style={{ flexShrink: 0, maxWidth: 'none' }} styles={{ label: { overflow: 'visible' } }}>
       {code}
     </Badge>
   );

@@ -365,7 +365,7 @@ function EndpointView({ e, appName, onDeleted }: { e: Endpoint; appName: string 
         <KeyValue label={t('webhooks.secret')}>
           <Group gap="xs">
             <Text size="sm" className="mono">
-              {e.secretHint}…
+              {e.secretHint}
             </Text>
             <Button size="compact-xs" variant="subtle" color="orange" leftSection={<IconKey size={12} />} onClick={() => setConfirm('rotate')}>
               {t('webhooks.rotate')}
