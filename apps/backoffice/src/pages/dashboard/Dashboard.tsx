@@ -1,7 +1,5 @@
-import { useMemo, useState } from 'react';
-import { Badge, Grid, Group, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { AreaChart, BarChart, DonutChart } from '@mantine/charts';
-import '@mantine/charts/styles.css';
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import { Badge, Grid, Skeleton, Group, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import '@mantine/dates/styles.css';
 import { useQuery } from '@tanstack/react-query';
@@ -12,7 +10,15 @@ import { api } from '../../api/client.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BlockSkeleton, ErrorAlert, PageHeader, statusColor } from '../../components/ui.tsx';
 import { countryName, fmtDuration, fmtPercent } from '../../lib/format.ts';
-import { WorldMap } from './WorldMap.tsx';
+const charts = () => import('./Charts.tsx');
+const AreaChart = lazy(async () => ({ default: (await charts()).AreaChart }));
+const BarChart = lazy(async () => ({ default: (await charts()).BarChart }));
+const DonutChart = lazy(async () => ({ default: (await charts()).DonutChart }));
+const WorldMap = lazy(async () => ({ default: (await import('./WorldMap.tsx')).WorldMap }));
+
+function Deferred({ h, children }: { h: number; children: ReactNode }) {
+  return <Suspense fallback={<Skeleton h={h} radius="md" />}>{children}</Suspense>;
+}
 
 /** GET /v1/stats/dashboard (apps/server/src/modules/stats/stats-router.ts): applicants created in [from, to). */
 export type DashboardStats = {
@@ -158,14 +164,18 @@ function Stats({ s, from, to }: { s: DashboardStats; from: string; to: string })
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card title={t('dashboard.daily')}>
-            <AreaChart h={260} data={daily} dataKey="day" series={[{ name: 'applicants', label: t('dashboard.applicants'), color: 'blue.6' }, { name: 'approved', label: t('dashboard.approved'), color: 'teal.6' }, { name: 'rejected', label: t('dashboard.rejected'), color: 'red.6' }]} curveType="monotone" withLegend />
+            <Deferred h={260}>
+              <AreaChart h={260} data={daily} dataKey="day" series={[{ name: 'applicants', label: t('dashboard.applicants'), color: 'blue.6' }, { name: 'approved', label: t('dashboard.approved'), color: 'teal.6' }, { name: 'rejected', label: t('dashboard.rejected'), color: 'red.6' }]} curveType="monotone" withLegend />
+            </Deferred>
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Card title={t('dashboard.statusBreakdown')}>
             {s.statusBreakdown.length === 0 && <NoData text={t('dashboard.noData')} />}
             <Group justify="center" display={s.statusBreakdown.length ? undefined : 'none'}>
-              <DonutChart data={s.statusBreakdown.map((b) => ({ name: t(`status.${b.status.toLowerCase()}`), value: b.count, color: `${statusColor(b.status)}.6` }))} withLabelsLine={false} size={180} thickness={26} />
+              <Deferred h={180}>
+                <DonutChart data={s.statusBreakdown.map((b) => ({ name: t(`status.${b.status.toLowerCase()}`), value: b.count, color: `${statusColor(b.status)}.6` }))} withLabelsLine={false} size={180} thickness={26} />
+              </Deferred>
             </Group>
             <Stack gap={4} mt="md">
               {s.statusBreakdown.map((b) => (
@@ -183,7 +193,9 @@ function Stats({ s, from, to }: { s: DashboardStats; from: string; to: string })
           <Card title={t('dashboard.map')}>
             <Grid>
               <Grid.Col span={{ base: 12, md: 8 }}>
-                <WorldMap data={s.countries} label={t('dashboard.map')} />
+                <Deferred h={260}>
+                  <WorldMap data={s.countries} label={t('dashboard.map')} />
+                </Deferred>
               </Grid.Col>
               <Grid.Col span={{ base: 12, md: 4 }}>
                 <Text size="sm" fw={600} mb="xs">
@@ -263,7 +275,9 @@ function Stats({ s, from, to }: { s: DashboardStats; from: string; to: string })
             {s.failingSteps.length === 0 ? (
               <NoData text={t('dashboard.noFailures')} />
             ) : (
-            <BarChart h={240} data={s.failingSteps.map((f) => ({ step: t(`stepTypes.${f.stepType}`, { defaultValue: f.stepType }), count: f.count }))} dataKey="step" series={[{ name: 'count', label: t('dashboard.failed'), color: 'red.6' }]} orientation="vertical" yAxisProps={{ width: 110 }} />
+              <Deferred h={240}>
+                <BarChart h={240} data={s.failingSteps.map((f) => ({ step: t(`stepTypes.${f.stepType}`, { defaultValue: f.stepType }), count: f.count }))} dataKey="step" series={[{ name: 'count', label: t('dashboard.failed'), color: 'red.6' }]} orientation="vertical" yAxisProps={{ width: 110 }} />
+              </Deferred>
             )}
           </Card>
         </Grid.Col>
