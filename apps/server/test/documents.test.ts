@@ -85,16 +85,21 @@ describe('document step', () => {
   it('OCR prefill: the applicant sees what was read and can correct it; the reviewer sees the correction', async () => {
     const prefillFlow = await makeFlow(o.api, [{ id: 'document', type: 'document', settings: { documentTypes: [{ type: 'passport', back: 'none' }], prefill: { enabled: true, mapping: {} } } }]);
     const s = await startApplicant(t, o.api, prefillFlow);
-    await upload(s.flow, '/v1/flow/steps/document/document', [{ field: 'front', data: TD3 }], { documentType: 'passport' });
+    const spec = await generateSpecimen({ kind: 'td3', seed: 9191 });
+    await upload(s.flow, '/v1/flow/steps/document/document', [{ field: 'front', data: await degrade(spec.front, { backgroundMargin: 0.08 }) }], { documentType: 'passport' });
     await waitFor(() => s.flow.get('/v1/flow/steps/document/result'), (r) => r.body?.status === 'completed', 120_000);
+    // A prefilled document holds the verification open until the applicant confirms its data.
+    expect((await o.api.get(`/v1/applicants/${s.id}`)).body.status).toBe('IN_PROGRESS');
     const read = await s.flow.get('/v1/flow/steps/document/extracted');
-    expect(read.body.fields).toMatchObject({ surname: 'ERIKSSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12' });
-    const c = await s.flow.post('/v1/flow/steps/document/confirm', { fields: { ...read.body.fields, givenNames: 'ANNA MARIE' } });
+    expect(read.body.fields).toMatchObject({ documentNumber: spec.truth.person.documentNumber, birthDate: spec.truth.person.birthDate });
+    const c = await s.flow.post('/v1/flow/steps/document/confirm', { fields: { ...read.body.fields, givenNames: 'CORRECTED NAME' } });
     expect(c.body.changed).toEqual(['givenNames']);
+    expect((await s.flow.post('/v1/flow/steps/document/confirm', { fields: read.body.fields })).body.error.code).toBe('already_confirmed');
     const a = await o.api.get(`/v1/applicants/${s.id}`);
-    expect(a.body.documents[0].applicantConfirmed.givenNames).toBe('ANNA MARIE');
-    expect(a.body.documents[0].fields.givenNames).toBe('ANNA MARIA');
+    expect(a.body.documents[0].applicantConfirmed.givenNames).toBe('CORRECTED NAME');
+    expect(a.body.documents[0].fields.givenNames).toBe(read.body.fields.givenNames);
     expect(a.body.warnings.map((w: { kind: string }) => w.kind)).toContain('applicant_corrected_data');
+    expect(a.body.status).not.toBe('IN_PROGRESS');
     await expect((await startApplicant(t, o.api, flowId)).flow.get('/v1/flow/steps/document/extracted').then((r) => r.body.error.code)).resolves.toBe('prefill_disabled');
   });
 });

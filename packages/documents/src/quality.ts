@@ -196,8 +196,10 @@ function checkColour(img: Rgb, inside: (x: number, y: number) => boolean, t: Qua
 }
 
 function checkResolution(quad: DocumentQuad, imgW: number, imgH: number, mrzCharHeight: number | null, t: QualityThresholds): QualityCheck {
-  const [tl, tr] = quad.corners;
-  const docWidth = Math.hypot(tr.x - tl.x, tr.y - tl.y);
+  const [tl, tr, , bl] = quad.corners;
+  // ID documents are landscape: their width is the long side, whichever way the card is turned in the
+  // picture (a card held upright for a portrait frame has its width along the image's height).
+  const docWidth = Math.max(Math.hypot(tr.x - tl.x, tr.y - tl.y), Math.hypot(bl.x - tl.x, bl.y - tl.y));
   return {
     status: docWidth >= t.minDocumentWidthPx ? 'pass' : 'fail',
     score: round(Math.min(1, docWidth / (2 * t.minDocumentWidthPx))),

@@ -609,6 +609,9 @@ export interface DB {
   amlRescreenRuns: AmlRescreenRunsTable;
   faceLists: FaceListsTable;
   faceEmbeddings: FaceEmbeddingsTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookAttempts: WebhookAttemptsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
@@ -632,7 +635,7 @@ export type DocumentRow = Selectable<DocumentsTable>;
 export type AmlScan = Selectable<AmlScansTable>;
 export type AmlMatchRow = Selectable<AmlMatchesTable>;
 
-// Webhooks (migration 0003). A second `interface DB` declaration merges with the one above.
+// Webhooks (migration 0003).
 
 export interface WebhookEndpointsTable {
   id: string;
@@ -695,38 +698,6 @@ export interface WebhookAttemptsTable {
   nextAttemptAt: Date | null;
 }
 
-export interface FaceListsTable {
-  id: string;
-  orgId: string;
-  mode: Mode;
-  name: string;
-  kind: 'blacklist' | 'custom';
-  description: Generated<string>;
-  createdAt: CreatedAt;
-  updatedAt: Timestamp;
-}
-
-export interface FaceEmbeddingsTable {
-  id: string;
-  orgId: string;
-  mode: Mode;
-  applicantId: string | null;
-  submissionId: string | null;
-  listId: string | null;
-  source: 'document' | 'selfie' | 'liveness' | 'selfie_with_document' | 'held_document' | 'external' | 'list';
-  model: string;
-  embeddingEnc: string;
-  search: number[];
-  labelEnc: string | null;
-  quality: number | null;
-  createdAt: CreatedAt;
-}
-
-export interface DB {
-  webhookEndpoints: WebhookEndpointsTable;
-  webhookDeliveries: WebhookDeliveriesTable;
-  webhookAttempts: WebhookAttemptsTable;
-}
 
 export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;

@@ -315,7 +315,8 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
       const read = ctx.crypto.decryptJson<Record<string, string | null>>(doc.fieldsEnc, a.id);
       const confirmed = doc.confirmedEnc ? ctx.crypto.decryptJson<Record<string, string | null>>(doc.confirmedEnc, a.id) : {};
       const keys = ['surname', 'givenNames', 'birthDate', 'documentNumber', 'nationality', 'sex', 'expiryDate', 'address'];
-      return { fields: Object.fromEntries(keys.map((k) => [k, confirmed[k] ?? read[k] ?? null])), confirmed: !!doc.confirmedAt };
+      // A field the applicant cleared stays cleared.
+      return { fields: Object.fromEntries(keys.map((k) => [k, k in confirmed ? confirmed[k] : (read[k] ?? null)])), confirmed: !!doc.confirmedAt };
     },
   );
 
@@ -325,9 +326,16 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
     async (req) => {
       const { a, step, steps } = await stepOf(req, req.params.stepId, ['document']);
       if (!(step.settings as { prefill: { enabled: boolean } }).prefill.enabled) throw notFound('Prefill for this step', 'prefill_disabled');
+      // Corrections belong to an open verification (a prefilled document holds completion until confirmed).
+      const review = (a.review ?? {}) as { rejectType?: string };
+      if (a.status === 'APPROVED' || (a.status === 'DECLINED' && review.rejectType !== 'RETRY')) {
+        throw conflict('verification_finished', 'This verification can no longer be changed.');
+      }
       const current = steps.find((v) => v.step.id === step.id)?.current;
+      if (current?.outcome === 'failed') throw conflict('document_refused', 'This document was refused; take the photo again.');
       const doc = current ? await ctx.db.selectFrom('documents').selectAll().where('submissionId', '=', current.id).executeTakeFirst() : null;
       if (!doc?.fieldsEnc) throw conflict('not_read_yet', 'The document has not been read yet.');
+      if (doc.confirmedAt) throw conflict('already_confirmed', 'These details were already confirmed.');
       const read = ctx.crypto.decryptJson<Record<string, string | null>>(doc.fieldsEnc, a.id);
       const fields = req.body.fields as Record<string, string | null>;
       const changed = Object.keys(fields).filter((k) => (fields[k] ?? null) !== (read[k] ?? null));
@@ -336,6 +344,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
         // A reviewer sees what the applicant changed next to what the document says.
         if (changed.length) await ctx.steps.raiseWarnings(tx, a, step.id, [{ kind: 'applicant_corrected_data', sourceKey: doc.id, severity: 'warning', message: `The applicant corrected: ${changed.join(', ')}.`, details: { documentId: doc.id, fields: changed } }]);
         await ctx.audit.record(tx, { orgId: a.orgId, mode: a.mode, actor: req.actor, action: 'document.confirmed', targetType: 'applicant', targetId: a.id, after: { documentId: doc.id, changed } });
+        await ctx.steps.evaluate(tx, a.id, req.actor);
       });
       return { changed };
     },

@@ -177,6 +177,14 @@ export function stepServiceFactory(deps: {
     const states2 = required.map((step) => ({ step, sub: currentFor(step, active) }));
     const missing = states2.filter((s) => !s.sub);
     const pending = states2.filter((s) => s.sub && s.sub.status !== 'completed');
+    // OCR prefill: a read document waits for the applicant to confirm or correct its data, for as long as the
+    // applicant is still in the flow (reaching the thank-you screen ends the wait: the reading stands).
+    const finished = active.some((sub) => sub.stepType === 'thank_you');
+    const prefill = finished ? [] : states2.filter((s) => s.step.type === 'document' && (s.step.settings as { prefill?: { enabled: boolean } }).prefill?.enabled && s.sub?.status === 'completed' && s.sub.outcome !== 'failed');
+    if (prefill.length) {
+      const docs = await tx.selectFrom('documents').select(['submissionId', 'confirmedAt']).where('submissionId', 'in', prefill.map((p) => p.sub!.id)).execute();
+      for (const p of prefill) if (docs.some((d) => d.submissionId === p.sub!.id && !d.confirmedAt)) pending.push(p);
+    }
     if (missing.length || pending.length) {
       if ((a.status === 'COMPLETED' || a.status === 'ON_HOLD') && missing.length) {
         return states.transition(tx, a.id, 'INCOMPLETE', { actor, reason: 'steps_missing', reasons: missing.map((m) => `${m.step.id}:not_submitted`) });
