@@ -150,7 +150,10 @@ test('an AML hit: matches with statuses, history, comments and monitoring', asyn
   await expect(drawer).toContainText('Different date of birth on the passport.');
   await snap(page, '77-aml-match-drawer');
   await page.keyboard.press('Escape');
-  await aml.getByTestId('aml-monitoring').click({ force: true });
+  await expect(drawer).toBeHidden();
+  // The switch follows the server: it turns on once the scan says monitoring is on.
+  await aml.getByRole('switch', { name: 'Ongoing monitoring' }).click({ force: true });
+  await expect(aml.getByRole('switch', { name: 'Ongoing monitoring' })).toBeChecked();
   await expect(aml.getByText(/Next re-screening/)).toBeVisible();
 });
 
