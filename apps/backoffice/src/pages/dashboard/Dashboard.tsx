@@ -254,7 +254,7 @@ function Stats({ s, from, to }: { s: DashboardStats; from: string; to: string })
                   <div key={x.service}>
                     <Group justify="space-between" mb={2} wrap="nowrap">
                       <Text size="sm">{t(`dashboard.services.${x.service}`, { defaultValue: x.service })}</Text>
-                      <Text size="sm" fw={600} c={total ? undefined : 'dimmed'}>
+                      <Text size="sm" fw={600} c={total ? undefined : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
                         {total ? `${fmtPercent(x.passed / total)} · ${x.passed}/${total}` : t('dashboard.noResults')}
                       </Text>
                     </Group>
