@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Box, Center, Image, Modal, Skeleton, Text, UnstyledButton } from '@mantine/core';
-import { IconPhotoOff, IconZoomIn } from '@tabler/icons-react';
+import { IconLock, IconPhotoOff, IconZoomIn } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { apiClient } from '../api/client.ts';
 
-/** A server error (e.g. several images of one page loading at once) is worth two more tries; a 4xx is not. */
+/** A passing server error is worth two more tries (a page loads several images at once); a 4xx is not. */
 async function fetchWithRetry(src: string): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const r = await fetch(src, { headers: { 'x-tessera-mode': apiClient.mode }, credentials: 'same-origin' }).catch(() => null);
@@ -20,12 +20,13 @@ async function fetchWithRetry(src: string): Promise<Response> {
  */
 function useBlobUrl(src: string | null) {
   const [url, setUrl] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
+  // 'hidden': the role may not see personal data (403); 'failed': anything else.
+  const [failed, setFailed] = useState<'hidden' | 'failed' | null>(null);
   useEffect(() => {
     if (!src) return;
     let revoked = false;
     let made: string | null = null;
-    setFailed(false);
+    setFailed(null);
     fetchWithRetry(src)
       .then(async (r) => {
         const b = await r.blob();
@@ -33,7 +34,7 @@ function useBlobUrl(src: string | null) {
         made = URL.createObjectURL(b);
         setUrl(made);
       })
-      .catch(() => !revoked && setFailed(true));
+      .catch((e: Error) => !revoked && setFailed(e.message === '403' ? 'hidden' : 'failed'));
     return () => {
       revoked = true;
       if (made) URL.revokeObjectURL(made);
@@ -48,10 +49,10 @@ export function AuthImage({ src, alt, h = 180, zoom = true, video = false }: { s
   const [open, setOpen] = useState(false);
   if (failed || !src)
     return (
-      <Center h={h} bg="gray.1" style={{ borderRadius: 8 }}>
-        <Box ta="center" c="dimmed">
-          <IconPhotoOff size={22} />
-          <Text size="xs">{t('profile.imageUnavailable')}</Text>
+      <Center h={h} miw={h} bg="gray.1" style={{ borderRadius: 8 }}>
+        <Box ta="center" c="dimmed" px="xs">
+          {failed === 'hidden' ? <IconLock size={22} /> : <IconPhotoOff size={22} />}
+          <Text size="xs">{failed === 'hidden' ? t('profile.imageHidden') : t('profile.imageUnavailable')}</Text>
         </Box>
       </Center>
     );

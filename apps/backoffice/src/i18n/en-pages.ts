@@ -134,6 +134,7 @@ export const enPages = {
     resolutionNote: 'Resolution note',
     warningResolved: 'Warning resolved',
     imageUnavailable: 'Image not available',
+    imageHidden: 'Hidden: your role cannot see personal data',
     zoom: 'Zoom {{what}}',
     noDocumentRead: 'No document data was read from these pages.',
     mrzValid: 'MRZ valid {{format}}',

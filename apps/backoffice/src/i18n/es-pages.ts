@@ -137,6 +137,7 @@ export const esPages: Pick<Dictionary, keyof typeof enPages> = {
     resolutionNote: 'Nota de resolución',
     warningResolved: 'Aviso resuelto',
     imageUnavailable: 'Imagen no disponible',
+    imageHidden: 'Oculta: tu rol no puede ver datos personales',
     noDocumentRead: 'No se leyeron datos del documento en estas páginas.',
     mrzValid: 'MRZ válida {{format}}',
     mrzInvalid: 'MRZ no válida {{format}}',
