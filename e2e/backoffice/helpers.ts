@@ -8,6 +8,10 @@ export async function login(page: Page) {
   await page.getByRole('textbox', { name: 'Password' }).fill(env.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('account-menu')).toBeVisible();
+  // The shell shows while the app is still redirecting to the landing page: a click on the sidebar before
+  // it gets there would be overridden by that redirect.
+  await page.waitForURL((u) => /^\/app\/(?!login)[^/]+/.test(u.pathname));
+  await expect(page.getByRole('heading', { level: 2 })).toBeVisible();
 }
 
 /** Lets charts, skeletons and transitions settle before a screenshot (a live page's event stream never idles). */
