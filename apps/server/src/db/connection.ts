@@ -147,7 +147,10 @@ function namedStatementsPool(pool: pg.Pool): pg.Pool {
 }
 
 function wrap(kind: DatabaseKind, pool: pg.Pool, connection: pg.PoolConfig, hasVector: boolean, after: () => Promise<void>): Database {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namedStatementsPool(pool) }), plugins: [new CamelCasePlugin()] });
+  // Not on the embedded database: its socket server multiplexes every client onto one session, where a
+  // second process's statement names would collide with the first's.
+  const dialectPool = kind === 'postgres' ? namedStatementsPool(pool) : pool;
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }), plugins: [new CamelCasePlugin()] });
   let closed = false;
   return {
     kind,
