@@ -86,7 +86,7 @@ export const enOps = {
     options: 'Options',
     opt: { encrypt: 'Encrypted', noPersonalData: 'No personal data', finalOnly: 'Final verdicts only' },
     optHelp: {
-      encrypt: "Bodies are encrypted with the application's crypto key (choose an application).",
+      encrypt: "Bodies are encrypted with the application's crypto key.",
       noPersonalData: 'Statuses and ids only: no external user ID or free text.',
       finalOnly: 'Only approvals, declines and completed reviews.',
     },

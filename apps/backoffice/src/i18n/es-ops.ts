@@ -86,7 +86,7 @@ export const esOps = {
     options: 'Opciones',
     opt: { encrypt: 'Cifrado', noPersonalData: 'Sin datos personales', finalOnly: 'Solo veredictos finales' },
     optHelp: {
-      encrypt: 'Los mensajes se cifran con la clave de cifrado de la aplicación (elige una aplicación).',
+      encrypt: 'Los mensajes se cifran con la clave de cifrado de la aplicación.',
       noPersonalData: 'Solo estados e identificadores: sin ID de usuario externo ni texto libre.',
       finalOnly: 'Solo aprobaciones, rechazos y revisiones completadas.',
     },

@@ -184,9 +184,10 @@ function EndpointFields({ value, onChange, managed, applications, withApplicatio
         </div>
       )}
       {withApplication && (
-        <Select label={t('webhooks.application')} description={t('webhooks.applicationHelp')} data={applications.map((a) => ({ value: a.id, label: a.name }))} value={value.applicationId} onChange={(v) => onChange({ ...value, applicationId: v, encrypt: v ? value.encrypt : false })} clearable placeholder={t('applicants.noApplication')} />
+        // Without a choice the server attaches the oldest active application, so the field always shows one.
+        <Select label={t('webhooks.application')} description={t('webhooks.applicationHelp')} data={applications.filter((a) => a.status === 'active').map((a) => ({ value: a.id, label: a.name }))} value={value.applicationId ?? applications.find((a) => a.status === 'active')?.id ?? null} onChange={(v) => onChange({ ...value, applicationId: v })} allowDeselect={false} />
       )}
-      <Switch label={t('webhooks.opt.encrypt')} description={t('webhooks.optHelp.encrypt')} checked={value.encrypt} onChange={(e) => set('encrypt', e.currentTarget.checked)} disabled={!value.applicationId} />
+      <Switch label={t('webhooks.opt.encrypt')} description={t('webhooks.optHelp.encrypt')} checked={value.encrypt} onChange={(e) => set('encrypt', e.currentTarget.checked)} disabled={!value.applicationId && !applications.some((a) => a.status === 'active')} />
       <Switch label={t('webhooks.opt.noPersonalData')} description={t('webhooks.optHelp.noPersonalData')} checked={value.noPersonalData} onChange={(e) => set('noPersonalData', e.currentTarget.checked)} />
       <Switch label={t('webhooks.opt.finalOnly')} description={t('webhooks.optHelp.finalOnly')} checked={value.finalOnly} onChange={(e) => set('finalOnly', e.currentTarget.checked)} />
     </Stack>
