@@ -56,7 +56,8 @@ export function statsServiceFactory({ db }: { db: Kysely<DB> }) {
 
       const count = (types: string[], outcome: string) => subs.filter((s) => types.includes(s.stepType) && s.outcome === outcome).reduce((a, s) => a + s.n, 0);
       const failing = new Map<string, number>();
-      for (const s of subs) if (s.outcome === 'failed') failing.set(s.stepType, (failing.get(s.stepType) ?? 0) + s.n);
+      // Not passed = refused or sent to a reviewer, as in the per-service success rates.
+      for (const s of subs) if (s.outcome === 'failed' || s.outcome === 'review') failing.set(s.stepType, (failing.get(s.stepType) ?? 0) + s.n);
       return {
         totals,
         daily,

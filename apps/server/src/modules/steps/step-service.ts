@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import sharp from 'sharp';
 import type { Kysely, Transaction } from 'kysely';
 import type { Applicant, DB, FileRow, Submission } from '../../db/types.ts';
 import type { Crypto } from '../../lib/crypto.ts';
@@ -391,7 +392,18 @@ export function stepServiceFactory(deps: {
             info: a.infoEnc ? crypto.decryptJson(a.infoEnc, a.id) : null,
           })
         : engineUnavailable(ENGINE_OF[step.type] ?? step.type);
-      const extraFiles = result.files?.length ? await storeFiles(a, submissionId, result.files.map((f) => ({ ...f, width: f.width ?? 0, height: f.height ?? 0 }))) : [];
+      const extraFiles = result.files?.length
+        ? await storeFiles(
+            a,
+            submissionId,
+            await Promise.all(
+              result.files.map(async (f) => {
+                const meta = f.width && f.height ? f : await sharp(f.image).metadata();
+                return { ...f, width: meta.width ?? 0, height: meta.height ?? 0 };
+              }),
+            ),
+          )
+        : [];
       await db.transaction().execute(async (tx) => {
         const locked = await tx.selectFrom('applicants').selectAll().where('id', '=', a.id).forUpdate().executeTakeFirstOrThrow();
         // A re-run after a crash, or a duplicate delivery: whoever commits first wins, the rest do nothing.
