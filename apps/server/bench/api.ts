@@ -6,6 +6,7 @@
  *
  *   npm run bench:api -w @tessera/server            # both databases
  *   npm run bench:api -w @tessera/server -- pglite   # one of them
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench:api …      # also write the server's CPU profile there
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,7 +70,7 @@ async function benchOne(name: 'pglite' | 'postgres', databaseUrl?: string) {
   const env = { ...process.env, NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}`, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   delete (env as Record<string, string | undefined>).BENCH_DATABASE_URL;
   execFileSync(process.execPath, [bin, 'migrate'], { env, stdio: 'ignore' });
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve', '--mode', 'api,worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), bin, 'serve', '--mode', 'api,worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
