@@ -41,5 +41,6 @@ process.stdout.write(
     errors: result.errors,
     timeouts: result.timeouts,
     duration: result.duration,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   }) + '\n',
 );

@@ -30,6 +30,7 @@ import { SYSTEM_ACTOR } from '../src/modules/audit/audit-service.ts';
 import { ZCreateApplicant } from '../src/modules/applicant/applicant-types.ts';
 import type { Applicant } from '../src/db/types.ts';
 import { freshDatabase, startPostgres } from '../test/reliability/postgres.ts';
+import { cpuSeconds, postgresCpuSeconds, stat } from './proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverDir = path.resolve(here, '..');
@@ -41,35 +42,6 @@ const APPLICANTS = 200;
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 32);
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
-
-function stat(pid: number | string): string[] | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  } catch {
-    return null; // the process ended
-  }
-}
-
-/** CPU seconds used so far by a process (Linux /proc: utime + stime, 100 ticks/s). */
-function cpuSeconds(pid: number): number {
-  const f = stat(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0;
-}
-
-/**
- * CPU seconds used so far by one PostgreSQL server: its postmaster, the children it has reaped (cutime,
- * cstime: connections that closed) and the children still running.
- */
-function postgresCpuSeconds(postmaster: string): number {
-  const own = stat(postmaster);
-  if (!own) return 0;
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    const f = stat(pid);
-    if (f && f[1] === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100;
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 

@@ -34,6 +34,7 @@ const ZEnv = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   // Test-only: shrinks webhook retry delays and Retry-After waits (refused in production).
   WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).default(20),
@@ -65,7 +66,7 @@ export type Config = {
   mailStore: boolean;
   apiRateLimitPerMinute: number;
   allowPrivateWebhookUrls: boolean;
-  webhooks: { concurrency: number; timeScale: number };
+  webhooks: { concurrency: number; timeScale: number; logRetentionDays: number };
   erasureGraceDays: number;
   sessionTtlHours: number;
   dbPoolMax: number;
@@ -130,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     mailStore: e.MAIL_STORE ?? e.NODE_ENV !== 'production',
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS,
-    webhooks: { concurrency: e.WEBHOOK_CONCURRENCY, timeScale: e.WEBHOOK_TIME_SCALE },
+    webhooks: { concurrency: e.WEBHOOK_CONCURRENCY, timeScale: e.WEBHOOK_TIME_SCALE, logRetentionDays: e.WEBHOOK_LOG_RETENTION_DAYS },
     erasureGraceDays: e.ERASURE_GRACE_DAYS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     dbPoolMax: e.DB_POOL_MAX,

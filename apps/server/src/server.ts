@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { sql } from 'kysely';
 import { migrate } from './db/migrate.ts';
 
 export type RunMode = 'api' | 'worker' | 'scheduler';
@@ -13,6 +14,9 @@ export type RunMode = 'api' | 'worker' | 'scheduler';
 export async function runServer(config: Config, modes: RunMode[], opts: { onReady?: (ctx: AppContext, url: string | null) => Promise<void> | void } = {}) {
   const ctx = await createContext(config);
   await migrate(ctx.database);
+  // The embedded database has no autovacuum: give the planner statistics now (and every 15 minutes in the
+  // maintenance job), or a table that grew since its last ANALYZE is planned as if it were empty.
+  if (ctx.database.kind === 'pglite') await sql`ANALYZE`.execute(ctx.db);
   await ctx.faces.ensureIndex();
   await ctx.queue.start({ work: modes.includes('worker'), schedule: modes.includes('scheduler'), deps: ctx });
   if (modes.includes('worker')) ctx.webhookWorker.start();

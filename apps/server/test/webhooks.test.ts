@@ -7,6 +7,8 @@ import { startCanary, startReceiver, type Receiver } from './webhook-receiver.ts
 import { SYSTEM_ACTOR } from '../src/modules/audit/audit-service.ts';
 import { backoffMs, judge, parseRetryAfterMs } from '../src/modules/webhook/delivery-policy.ts';
 import { postWebhook } from '../src/modules/webhook/webhook-sender.ts';
+import { pruneWebhookLog } from '../src/jobs/maintenance.ts';
+import { sql } from 'kysely';
 
 /**
  * Webhooks end to end: real HTTP to a local receiver, signatures checked with the reference
@@ -453,5 +455,24 @@ describe('the delivery queue', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(rx.received).toHaveLength(1);
     expect(await deliveries(o.api)).toHaveLength(1);
+  });
+
+  it('prunes finished deliveries past the retention period with their attempt log; pending ones stay', async () => {
+    const o = await setup();
+    const rx = await receiver();
+    await o.api.post('/v1/webhooks/endpoints', { url: rx.url });
+    for (let i = 0; i < 3; i++) await o.applicant();
+    await rx.waitFor((all) => all.length === 3);
+    const [expired, recent, retrying] = await waitFor(() => deliveries(o.api), (d) => d.length === 3 && d.every((x) => x.status === 'delivered'));
+    const days = t.ctx.config.webhooks.logRetentionDays;
+    await sql`UPDATE webhook_deliveries SET created_at = now() - make_interval(days => ${days + 1}) WHERE id = ANY(${[expired.id, retrying.id]})`.execute(t.ctx.db);
+    // One as old but still being retried: pruning must leave it.
+    await sql`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() + interval '1 day' WHERE id = ${retrying.id}`.execute(t.ctx.db);
+
+    expect(await pruneWebhookLog(t.ctx)).toBeGreaterThanOrEqual(1);
+    expect((await o.api.get(`/v1/webhooks/deliveries/${expired.id}`)).status).toBe(404);
+    expect(await t.ctx.db.selectFrom('webhookAttempts').select('deliveryId').where('deliveryId', '=', expired.id).execute()).toEqual([]);
+    expect((await o.api.get(`/v1/webhooks/deliveries/${recent.id}`)).body.attemptLog).toHaveLength(1);
+    expect((await o.api.get(`/v1/webhooks/deliveries/${retrying.id}`)).body.status).toBe('pending');
   });
 });
