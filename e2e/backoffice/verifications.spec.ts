@@ -234,6 +234,11 @@ test('AML lists and face lists', async ({ page }) => {
   await page.getByRole('textbox', { name: 'Label' }).fill('case-7');
   await page.getByTestId('add-face').click();
   await expect(page.getByTestId('faces-table')).toContainText('case-7');
+  // The photo is kept: a thumbnail that opens larger.
+  await page.getByTestId('faces-table').getByRole('button', { name: 'Zoom Photo of case-7' }).click();
+  await expect(page.getByRole('dialog').getByRole('img', { name: 'Photo of case-7' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByTestId(`face-list-Watch ${stamp}`)).toContainText('1');
   await snap(page, '85-face-lists');
   // Removed again, so the face no longer flags later sessions of this server.
