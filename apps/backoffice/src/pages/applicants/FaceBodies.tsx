@@ -84,13 +84,14 @@ export function FaceListMatchPhotos({ applicantFile, listImageUrl, similarity }:
   const { t } = useTranslation();
   return (
     <Group gap="md" mt="sm" align="flex-start" data-testid="face-list-match-photos">
-      <Stack gap={4}>
+      {/* align: the zoom badge sits on the image, not at the end of a caption wider than it. */}
+      <Stack gap={4} align="flex-start">
         <AuthImage src={applicantFile?.url ?? null} alt={t('faces.applicantPhoto')} h={140} />
         <Text size="xs" c="dimmed">
           {t('faces.applicantPhoto')}
         </Text>
       </Stack>
-      <Stack gap={4}>
+      <Stack gap={4} align="flex-start">
         <AuthImage src={listImageUrl} alt={t('faces.listPhoto')} h={140} />
         <Text size="xs" c="dimmed">
           {t('faces.listPhoto')}
