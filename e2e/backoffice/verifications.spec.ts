@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,12 +235,52 @@ test('AML lists and face lists', async ({ page }) => {
   await page.getByRole('textbox', { name: 'Label' }).fill('case-7');
   await page.getByTestId('add-face').click();
   await expect(page.getByTestId('faces-table')).toContainText('case-7');
+  // The photo is kept: a thumbnail that opens larger.
+  await page.getByTestId('faces-table').getByRole('button', { name: 'Zoom Photo of case-7' }).click();
+  await expect(page.getByRole('dialog').getByRole('img', { name: 'Photo of case-7' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByTestId(`face-list-Watch ${stamp}`)).toContainText('1');
   await snap(page, '85-face-lists');
   // Removed again, so the face no longer flags later sessions of this server.
   await page.getByRole('button', { name: 'Delete face list' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete face list' }).click();
   await expect(page.getByTestId(`face-list-Watch ${stamp}`)).toBeHidden();
+});
+
+test("a face-list hit shows the matched list photo beside the applicant's selfie", async ({ page }) => {
+  const env = e2eEnv();
+  const api = client(env.url, env.apiKeys.test);
+  // A person no other test uses (the face engine's fixtures, deepface dataset, MIT), on a custom list: a hit only flags.
+  const face = fs.readFileSync(path.join(repo, 'packages/faces/test/fixtures/p9.jpg'));
+  const jpeg = () => new Blob([new Uint8Array(face)], { type: 'image/jpeg' });
+  const list = await api<{ id: string }>('POST', '/v1/face-lists', { name: `Known faces ${stamp}`, kind: 'custom' });
+  try {
+    const form = new FormData();
+    form.set('label', 'case-9');
+    form.set('image', jpeg(), 'face.jpg');
+    await api('POST', `/v1/face-lists/${list.id}/faces`, form);
+    const flow = await api<{ id: string }>('POST', '/v1/flows', { name: `Selfie only ${stamp}`, publish: true, definition: { steps: [{ id: 'selfie', type: 'selfie' }], settings: { approvalPolicy: 'manual' } } });
+    const externalUserId = `listed-face-${stamp}`;
+    const a = await api<{ id: string }>('POST', '/v1/applicants', { externalUserId, flowId: flow.id });
+    const session = await api<{ accessToken: string }>('POST', `/v1/applicants/${a.id}/sessions`, {});
+    const selfie = new FormData();
+    selfie.set('image', jpeg(), 'selfie.jpg');
+    await client(env.url, session.accessToken)('POST', '/v1/flow/steps/selfie/selfie', selfie);
+    await expect
+      .poll(async () => (await api<{ warnings: { kind: string }[] }>('GET', `/v1/applicants/${a.id}`)).warnings.map((w) => w.kind), { timeout: 90_000 })
+      .toContain('face_list_match');
+
+    await login(page);
+    await openApplicant(page, externalUserId);
+    const photos = page.getByTestId('warning-face_list_match').getByTestId('face-list-match-photos');
+    await expect(photos.getByRole('img', { name: "Applicant's photo" })).toBeVisible();
+    await expect(photos.getByRole('img', { name: 'Photo on the face list' })).toBeVisible();
+    await snap(page, '86-face-list-hit');
+  } finally {
+    // Removed again, so the face no longer flags later sessions of this server.
+    await api('DELETE', `/v1/face-lists/${list.id}`);
+  }
 });
 
 test('new verification offers the application', async ({ page }) => {

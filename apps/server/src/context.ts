@@ -86,7 +86,7 @@ export async function createContext(config: Config, opts: { database?: Database;
   const amlLists = amlListsServiceFactory({ db, audit, onVersion: (tx, source, version) => queue.send(tx, amlMonitorJob, { source, version }).then(() => undefined) });
   steps.registerProcessor('aml', amlProcessor(aml));
   const faces = faceStoreFactory({ db, crypto, hasVector: database.hasVector });
-  const faceLists = faceListServiceFactory({ db, audit, faces });
+  const faceLists = faceListServiceFactory({ db, audit, faces, storage });
   const faceCheck = faceChecksFactory({ faces, listKind: faceLists.kindOf, threshold: 85 });
   steps.registerProcessor('selfie', selfieProcessor(faceCheck));
   steps.registerProcessor('liveness', livenessProcessor({ check: faceCheck, faces }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newOrg, type TestApp } from './helpers.ts';
+import { createTestApp, newOrg, Client, type TestApp } from './helpers.ts';
 import { makeFlow, startApplicant, upload, uploadFile, waitFor } from './flow-helpers.ts';
 
 // Photos from the face engine's fixtures (deepface dataset, MIT): p1-* one person, p7-* another.
@@ -73,6 +73,10 @@ describe('face steps', () => {
     const r = await selfieApplicant(flowId, photo('p9.jpg'));
     expect(r.result.outcome).toBe('failed');
     expect(r.result.reasons).toContain('face_blacklisted');
+    // The warning names the matched face, so the back office can show its photo next to the selfie.
+    const hit = (await o.api.get(`/v1/applicants/${r.id}`)).body.warnings.find((w: { kind: string }) => w.kind === 'face_blacklisted');
+    expect(hit.details).toMatchObject({ listId: list.body.id, faceId: added.body.id });
+    expect((await getImage(o.owner, `/v1/face-lists/${hit.details.listId}/faces/${hit.details.faceId}/image`)).status).toBe(200);
     const blocked = await r.flow.get('/v1/flow/session');
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.code).toBe('session_frozen');
@@ -109,5 +113,103 @@ describe('face steps', () => {
     expect(m2.current.outcome).toBe('review');
     expect(other.body.status).toBe('ON_HOLD');
     expect(other.body.warnings.map((w: { kind: string }) => w.kind)).toContain('low_face_match');
+  });
+});
+
+/** An image route read as bytes (the JSON client would mangle them). */
+async function getImage(c: Client, url: string) {
+  const r = await t.app.inject({ method: 'GET', url, headers: c.authHeaders('GET') });
+  return { status: r.statusCode, headers: r.headers, bytes: r.rawPayload, json: r.headers['content-type']?.toString().startsWith('application/json') ? r.json() : null };
+}
+
+/** A member of the organisation with a built-in role, signed in through an invite. */
+async function member(org: typeof o, builtin: string, email: string) {
+  const role = (await org.owner.get('/v1/team/roles')).body.data.find((r: { builtin: string }) => r.builtin === builtin);
+  expect((await org.owner.post('/v1/team/invites', { email, roleId: role.id })).status).toBe(201);
+  const token = decodeURIComponent(/token=([^\s&]+)/.exec((await t.smtp.waitFor((m) => m.to === email)).text)![1]);
+  const c = new Client(t);
+  expect((await c.post('/v1/auth/invites/accept', { token, name: 'Team Member', password: 'long enough password' })).status).toBe(201);
+  return c;
+}
+
+describe('face list photos', () => {
+  it('keeps the photo encrypted, serves it to pii.view only, within its organisation and mode, and audits the read', async () => {
+    const list = await o.owner.post('/v1/face-lists', { name: 'Photos kept', kind: 'custom' });
+    const added = await upload(o.owner, `/v1/face-lists/${list.body.id}/faces`, [{ field: 'image', data: photo('p7-frontal.jpg') }], { label: 'case 7' });
+    expect(added.status).toBe(201);
+    const url = `/v1/face-lists/${list.body.id}/faces/${added.body.id}/image`;
+    const faces = await o.owner.get(`/v1/face-lists/${list.body.id}/faces`);
+    expect(faces.body.data).toEqual([expect.objectContaining({ id: added.body.id, hasImage: true })]);
+
+    // Stored under the org/mode/list/face key, envelope-encrypted at rest; the route answers the decrypted bytes.
+    const row = await t.ctx.db.selectFrom('faceEmbeddings').select(['imageKey']).where('id', '=', added.body.id).executeTakeFirstOrThrow();
+    expect(row.imageKey).toBe(`${o.orgId}/test/face-lists/${list.body.id}/${added.body.id}`);
+    const atRest = fs.readFileSync(path.join(t.config.storage.dir, ...row.imageKey!.split('/')));
+    expect(atRest.subarray(0, 4).toString()).toBe('TSE1');
+    const stored = await t.ctx.storage.get(row.imageKey!);
+    const img = await getImage(o.owner, url);
+    expect(img.status).toBe(200);
+    expect(img.headers['content-type']).toBe('image/jpeg');
+    expect(img.headers['cache-control']).toBe('private, no-store');
+    expect(Buffer.compare(img.bytes, stored)).toBe(0);
+    expect(atRest.includes(stored.subarray(0, 64))).toBe(false);
+    const audit = await t.ctx.db.selectFrom('auditLog').selectAll().where('orgId', '=', o.orgId).where('action', '=', 'face_list.face_viewed').where('targetId', '=', list.body.id).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ targetType: 'face_list', targetId: list.body.id });
+
+    // A role without pii.view: 403.
+    const viewer = await member(o, 'viewer', 'viewer.photos@acme.test');
+    const denied = await getImage(viewer, url);
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toEqual(expect.any(String));
+
+    // Another organisation, the other mode, an unknown face: 404 not_found.
+    const other = await newOrg(t, 'Other');
+    const otherList = await other.owner.post('/v1/face-lists', { name: 'Theirs', kind: 'custom' });
+    for (const [c, u] of [
+      [other.owner, url],
+      [other.owner, `/v1/face-lists/${otherList.body.id}/faces/${added.body.id}/image`],
+      [o.owner, `/v1/face-lists/${list.body.id}/faces/fce_00000000000000000000000000/image`],
+    ] as const) {
+      const r = await getImage(c, u);
+      expect(r.status).toBe(404);
+      expect(r.json.error.code).toBe('not_found');
+    }
+    o.owner.mode = 'live';
+    try {
+      expect((await getImage(o.owner, url)).status).toBe(404);
+    } finally {
+      o.owner.mode = 'test';
+    }
+  });
+
+  it('a face added before photos were kept has no image (404); removing a face or a list removes its photo', async () => {
+    const list = await o.owner.post('/v1/face-lists', { name: 'Removals', kind: 'blacklist' });
+    const add = async () => (await upload(o.owner, `/v1/face-lists/${list.body.id}/faces`, [{ field: 'image', data: photo('p1-neutral.jpg') }])).body.id as string;
+    const keyOf = async (id: string) => (await t.ctx.db.selectFrom('faceEmbeddings').select('imageKey').where('id', '=', id).executeTakeFirstOrThrow()).imageKey!;
+    const gone = async (key: string) => expect(t.ctx.storage.get(key)).rejects.toMatchObject({ code: 'object_not_found' });
+
+    const legacy = await add();
+    const legacyKey = await keyOf(legacy);
+    await t.ctx.storage.delete(legacyKey);
+    await t.ctx.db.updateTable('faceEmbeddings').set({ imageKey: null }).where('id', '=', legacy).execute();
+    expect((await o.owner.get(`/v1/face-lists/${list.body.id}/faces`)).body.data.find((f: { id: string }) => f.id === legacy).hasImage).toBe(false);
+    const none = await getImage(o.owner, `/v1/face-lists/${list.body.id}/faces/${legacy}/image`);
+    expect(none.status).toBe(404);
+    expect(none.json.error.code).toBe('not_found');
+    expect((await o.owner.del(`/v1/face-lists/${list.body.id}/faces/${legacy}`)).status).toBe(200);
+
+    const one = await add();
+    const oneKey = await keyOf(one);
+    await t.ctx.storage.get(oneKey);
+    expect((await o.owner.del(`/v1/face-lists/${list.body.id}/faces/${one}`)).status).toBe(200);
+    await gone(oneKey);
+    expect((await getImage(o.owner, `/v1/face-lists/${list.body.id}/faces/${one}/image`)).status).toBe(404);
+
+    const two = await add();
+    const twoKey = await keyOf(two);
+    await t.ctx.storage.get(twoKey);
+    expect((await o.owner.del(`/v1/face-lists/${list.body.id}`)).status).toBe(200);
+    await gone(twoKey);
   });
 });

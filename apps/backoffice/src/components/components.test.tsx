@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, fireEvent } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -6,6 +6,7 @@ import '../i18n/index.ts';
 import { ApiError } from '../api/client.ts';
 import { ErrorAlert, StatusBadge } from './ui.tsx';
 import { SchemaForm } from './SchemaForm.tsx';
+import { FaceListMatchPhotos } from '../pages/applicants/FaceBodies.tsx';
 
 const wrap = (n: ReactNode) => render(<MantineProvider>{n}</MantineProvider>);
 
@@ -36,5 +37,24 @@ describe('components', () => {
     fireEvent.click(screen.getByRole('switch', { name: 'Enabled' }));
     expect(value.enabled).toBe(true);
     expect(value.attempts).toBe(5);
+  });
+});
+
+describe('face-list match photos', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it("fetches the list face's photo with the session and mode; a role without personal data sees it hidden", async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ error: { code: 'forbidden', message: 'x' } }), { status: 403 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const url = '/v1/face-lists/fls_0123456789abcdefghijklmnop/faces/fce_0123456789abcdefghijklmnop/image';
+    wrap(<FaceListMatchPhotos applicantFile={null} listImageUrl={url} similarity={92.6} />);
+    expect(await screen.findByText('Hidden: your role cannot see personal data')).toBeTruthy();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [src, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(src).toBe(url);
+    expect(init.credentials).toBe('same-origin');
+    expect((init.headers as Record<string, string>)['x-tessera-mode']).toBeTruthy();
+    // No applicant image to show: the placeholder, not a request.
+    expect(screen.getByText('Image not available')).toBeTruthy();
+    expect(screen.getByText(/Photo on the face list · 93 % similar/)).toBeTruthy();
   });
 });

@@ -9,6 +9,8 @@ import { newStepId } from '../api/flows.ts';
 import { fillDays, rangeDates } from '../pages/dashboard/Dashboard.tsx';
 
 import { groupSessions, type EventItem } from '../pages/logs/KycLogs.tsx';
+import { applicantFaceFile, faceListHit } from '../pages/applicants/faceListMatch.ts';
+import type { FileRef, StepView, Submission } from '../api/applicants.ts';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
@@ -158,5 +160,30 @@ describe('KYC logs', () => {
   it('names the decline labels of a declined applicant', () => {
     const [s] = groupSessions([ev('evt_9', 'review.completed', { reviewResult: { decision: 'decline', rejectLabels: ['FORGERY'], clientComment: 'Blurry' } })]);
     expect(s.outcome).toEqual({ kind: 'declined', text: 'FORGERY · Blurry' });
+  });
+});
+
+describe('face-list warnings', () => {
+  const listId = 'fls_0123456789abcdefghijklmnop';
+  const faceId = 'fce_0123456789abcdefghijklmnop';
+  it('names the matched list face and its photo only for face-list warnings with well-formed ids', () => {
+    expect(faceListHit({ kind: 'face_blacklisted', details: { listId, faceId, similarity: 91.4 } })).toEqual({ listId, faceId, similarity: 91.4, imageUrl: `/v1/face-lists/${listId}/faces/${faceId}/image` });
+    expect(faceListHit({ kind: 'face_list_match', details: { listId, faceId } })?.similarity).toBeNull();
+    expect(faceListHit({ kind: 'duplicate_face', details: { listId, faceId } })).toBeNull();
+    expect(faceListHit({ kind: 'face_blacklisted', details: { listId } })).toBeNull();
+    expect(faceListHit({ kind: 'face_blacklisted', details: { listId: '../../v1/team/users', faceId } })).toBeNull();
+    expect(faceListHit({ kind: 'face_blacklisted', details: null as unknown as Record<string, unknown> })).toBeNull();
+  });
+
+  it("picks the applicant's face image of the warning's step: current result first, else the latest past one", () => {
+    const file = (id: string, kind: string, mime = 'image/jpeg'): FileRef => ({ id, kind, mime, width: null, height: null, capturedAt: null, createdAt: '2026-01-01T00:00:00Z', url: `/v1/applicants/apl_x/files/${id}` });
+    const sub = (files: FileRef[], createdAt: string) => ({ files, createdAt }) as Submission;
+    const step = (current: Submission | null, history: Submission[]) => ({ id: 'selfie', current, history }) as StepView;
+    const frames = [file('fil_v', 'liveness_frame', 'video/webm'), file('fil_f', 'liveness_frame'), file('fil_s', 'selfie')];
+    expect(applicantFaceFile({ steps: [step(sub(frames, '2026-01-02'), [])] }, 'selfie')?.id).toBe('fil_s');
+    expect(applicantFaceFile({ steps: [step(null, [sub([file('fil_old', 'selfie')], '2026-01-01'), sub([file('fil_new', 'selfie')], '2026-01-03')])] }, 'selfie')?.id).toBe('fil_new');
+    expect(applicantFaceFile({ steps: [step(sub([file('fil_v', 'liveness_frame', 'video/webm')], '2026-01-02'), [])] }, 'selfie')).toBeNull();
+    expect(applicantFaceFile({ steps: [step(sub(frames, '2026-01-02'), [])] }, 'other')).toBeNull();
+    expect(applicantFaceFile({ steps: [step(sub(frames, '2026-01-02'), [])] }, null)).toBeNull();
   });
 });

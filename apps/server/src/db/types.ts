@@ -567,6 +567,8 @@ export interface FaceEmbeddingsTable {
   search: number[];
   labelEnc: string | null;
   quality: number | null;
+  /** Object storage key of a list face's photo (null: an applicant's face, or added before photos were kept). */
+  imageKey: Generated<string | null>;
   createdAt: CreatedAt;
 }
 

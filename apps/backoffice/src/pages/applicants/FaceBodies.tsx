@@ -76,6 +76,32 @@ function FaceFacts({ face, count }: { face: FaceInfo; count?: number }) {
   );
 }
 
+/**
+ * A face-list warning's evidence: the applicant's image beside the photo the matched face was added to
+ * the list with. Both are personal data: a role without pii.view sees the lock placeholder instead.
+ */
+export function FaceListMatchPhotos({ applicantFile, listImageUrl, similarity }: { applicantFile: FileRef | null; listImageUrl: string; similarity: number | null }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap="md" mt="sm" align="flex-start" data-testid="face-list-match-photos">
+      {/* align: the zoom badge sits on the image, not at the end of a caption wider than it. */}
+      <Stack gap={4} align="flex-start">
+        <AuthImage src={applicantFile?.url ?? null} alt={t('faces.applicantPhoto')} h={140} />
+        <Text size="xs" c="dimmed">
+          {t('faces.applicantPhoto')}
+        </Text>
+      </Stack>
+      <Stack gap={4} align="flex-start">
+        <AuthImage src={listImageUrl} alt={t('faces.listPhoto')} h={140} />
+        <Text size="xs" c="dimmed">
+          {t('faces.listPhoto')}
+          {similarity !== null ? ` · ${t('faces.similarityAt', { value: Math.round(similarity) })}` : ''}
+        </Text>
+      </Stack>
+    </Group>
+  );
+}
+
 export function SelfieBody({ sub }: { sub: Submission }) {
   const { t } = useTranslation();
   const faces = sub.summary.faces as { count?: number; face?: FaceInfo } | undefined;

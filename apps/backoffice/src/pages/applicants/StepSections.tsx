@@ -13,7 +13,8 @@ import { humanize } from '../../lib/schema.ts';
 import i18n from '../../i18n/index.ts';
 import { ScanMatches } from '../aml/ScanMatches.tsx';
 import { DocumentBody } from './DocumentBody.tsx';
-import { FaceMatchBody, LivenessBody, SelfieBody, SelfieWithDocumentBody } from './FaceBodies.tsx';
+import { FaceListMatchPhotos, FaceMatchBody, LivenessBody, SelfieBody, SelfieWithDocumentBody } from './FaceBodies.tsx';
+import { applicantFaceFile, faceListHit } from './faceListMatch.ts';
 
 /** The verification tracker: every step of the flow with where it stands. */
 export function Tracker({ applicant, onJump }: { applicant: ApplicantFull; onJump: (stepId: string) => void }) {
@@ -43,7 +44,7 @@ export function Warnings({ applicant, onJump }: { applicant: ApplicantFull; onJu
   return (
     <Stack gap="xs" mb="md">
       {open.map((w) => (
-        <WarningBanner key={w.id} applicantId={applicant.id} w={w} stepName={stepName(applicant, w.stepId)} onJump={onJump} />
+        <WarningBanner key={w.id} applicant={applicant} w={w} stepName={stepName(applicant, w.stepId)} onJump={onJump} />
       ))}
     </Stack>
   );
@@ -54,8 +55,11 @@ function stepName(a: ApplicantFull, stepId: string | null) {
   return s ? (s.title ?? i18n.t(`stepTypes.${s.type}`)) : null;
 }
 
-function WarningBanner({ applicantId, w, stepName, onJump }: { applicantId: string; w: WarningView; stepName: string | null; onJump: (stepId: string) => void }) {
+function WarningBanner({ applicant, w, stepName, onJump }: { applicant: ApplicantFull; w: WarningView; stepName: string | null; onJump: (stepId: string) => void }) {
   const { t } = useTranslation();
+  const applicantId = applicant.id;
+  // A face-list hit names the list face: its photo goes next to the applicant's, so the reviewer sees whom they matched.
+  const hit = faceListHit(w);
   const { can } = useSession();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -97,6 +101,7 @@ function WarningBanner({ applicantId, w, stepName, onJump }: { applicantId: stri
           )}
         </Group>
       </Group>
+      {hit && <FaceListMatchPhotos applicantFile={applicantFaceFile(applicant, w.stepId)} listImageUrl={hit.imageUrl} similarity={hit.similarity} />}
       <Modal opened={open} onClose={() => setOpen(false)} title={t('profile.resolveWarning')}>
         <Stack>
           {m.error && <ErrorAlert error={m.error} />}

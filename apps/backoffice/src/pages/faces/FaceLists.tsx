@@ -1,16 +1,17 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, FileInput, Grid, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, FileInput, Grid, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconEdit, IconLock, IconPhotoPlus, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconEdit, IconLock, IconPhotoOff, IconPhotoPlus, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
+import { AuthImage } from '../../components/AuthImage.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { BlockSkeleton, ConfirmModal, EmptyState, ErrorAlert, PageHeader, TableSkeleton, notifyError, notifySuccess } from '../../components/ui.tsx';
 import { fmtDateTime, fmtPercent } from '../../lib/format.ts';
 
 /** Shapes of apps/server/src/modules/biometrics/face-router.ts. */
 type FaceList = { id: string; name: string; kind: 'blacklist' | 'custom'; description: string; faces: number; createdAt: string };
-type Face = { id: string; label: string | null; quality: number | null; createdAt: string };
+type Face = { id: string; label: string | null; quality: number | null; hasImage: boolean; createdAt: string };
 
 function KindBadge({ kind }: { kind: FaceList['kind'] }) {
   const { t } = useTranslation();
@@ -23,7 +24,8 @@ function KindBadge({ kind }: { kind: FaceList['kind'] }) {
 
 /**
  * Face lists: a blacklist blocks any session whose face matches one of its faces; a custom list only
- * flags the applicant. Faces are stored as templates, so the page lists labels, never photos.
+ * flags the applicant. Each face shows the photo it was added with (kept encrypted; faces added before
+ * photos were kept have none), fetched with the session like the applicants' images.
  */
 export function FaceLists() {
   const { t } = useTranslation();
@@ -164,6 +166,20 @@ function ListDialog({ list, onClose, onSaved }: { list: FaceList | null; onClose
   );
 }
 
+/** The photo a face was added with, as a thumbnail that opens larger; a placeholder for faces without one. */
+function FaceThumb({ listId, face }: { listId: string; face: Face }) {
+  const { t } = useTranslation();
+  if (!face.hasImage)
+    return (
+      <Tooltip label={t('faceLists.noPhoto')}>
+        <Center w={48} h={56} bg="gray.1" c="dimmed" style={{ borderRadius: 6 }} aria-label={t('faceLists.noPhoto')} role="img">
+          <IconPhotoOff size={18} />
+        </Center>
+      </Tooltip>
+    );
+  return <AuthImage src={`/v1/face-lists/${listId}/faces/${face.id}/image`} alt={t('faceLists.facePhoto', { label: face.label ?? t('faceLists.noLabel') })} h={56} />;
+}
+
 function ListDetail({ list, onEdit, onDeleted }: { list: FaceList; onEdit: () => void; onDeleted: () => void }) {
   const { t } = useTranslation();
   const { can } = useSession();
@@ -271,6 +287,7 @@ function ListDetail({ list, onEdit, onDeleted }: { list: FaceList; onEdit: () =>
         <Table className="sticky-table" verticalSpacing="xs" data-testid="faces-table">
           <Table.Thead>
             <Table.Tr>
+              <Table.Th w={72}>{t('faceLists.photo')}</Table.Th>
               <Table.Th>{t('faceLists.label')}</Table.Th>
               <Table.Th>{t('faceLists.quality')}</Table.Th>
               <Table.Th>{t('faceLists.addedOn')}</Table.Th>
@@ -279,7 +296,10 @@ function ListDetail({ list, onEdit, onDeleted }: { list: FaceList; onEdit: () =>
           </Table.Thead>
           <Table.Tbody>
             {faces.data.data.map((f) => (
-              <Table.Tr key={f.id}>
+              <Table.Tr key={f.id} data-testid={`face-${f.id}`}>
+                <Table.Td>
+                  <FaceThumb listId={list.id} face={f} />
+                </Table.Td>
                 <Table.Td>{f.label ?? <Text size="sm" c="dimmed">{t('faceLists.noLabel')}</Text>}</Table.Td>
                 <Table.Td>{fmtPercent(f.quality)}</Table.Td>
                 <Table.Td>{fmtDateTime(f.createdAt)}</Table.Td>

@@ -7,7 +7,8 @@ import { readUploads } from '../../lib/uploads.ts';
 import { badRequest } from '../../lib/errors.ts';
 
 const ZList = z.object({ id: z.string(), name: z.string(), kind: z.enum(['blacklist', 'custom']), description: z.string(), faces: z.number(), createdAt: z.string() });
-const ZFace = z.object({ id: z.string(), label: z.string().nullable(), quality: z.number().nullable(), createdAt: z.string() });
+const ZFace = z.object({ id: z.string(), label: z.string().nullable(), quality: z.number().nullable(), hasImage: z.boolean().describe('Whether the photo the face was added with is kept (faces added before photos were kept have none)'), createdAt: z.string() });
+const ZFaceParams = z.object({ id: z.string().regex(/^fls_[0-9a-z]{26}$/), faceId: z.string().regex(/^fce_[0-9a-z]{26}$/) });
 
 export function registerFaceRoutes(app: ZApp, ctx: AppContext) {
   const tags = ['faces'];
@@ -42,6 +43,22 @@ export function registerFaceRoutes(app: ZApp, ctx: AppContext) {
     async (req) => ({ data: (await ctx.faceLists.faces(scopeOf(req), req.params.id)).map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })) }),
   );
 
+  app.get(
+    '/v1/face-lists/:id/faces/:faceId/image',
+    {
+      config: { auth: 'staff', permission: 'pii.view' },
+      schema: { tags, summary: 'The photo a face was added to the list with (JPEG, PNG or WebP)', description: 'Answers 404 for a face added before photos were kept.', params: ZFaceParams },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req);
+      const { id, faceId } = req.params;
+      const img = await ctx.faceLists.faceImage(scope, id, faceId);
+      // A read of personal (biometric) data, recorded like the applicant image reads of the back office.
+      if (req.auth!.kind === 'user') await ctx.audit.record(ctx.db, { orgId: scope.orgId, mode: scope.mode, actor: req.actor, action: 'face_list.face_viewed', targetType: 'face_list', targetId: id, after: { faceId } });
+      return reply.header('cache-control', 'private, no-store').type(img.mime).send(img.body);
+    },
+  );
+
   app.post(
     '/v1/face-lists/:id/faces',
     { config: manage, schema: { tags, summary: 'Add a face (multipart: image, optional label)', description: 'multipart/form-data: image (file), label (text)', consumes: ['multipart/form-data'], params: ZIdParam('fls'), response: { 201: z.object({ id: z.string(), label: z.string().nullable(), quality: z.number() }), ...errorResponses } } },
@@ -56,7 +73,7 @@ export function registerFaceRoutes(app: ZApp, ctx: AppContext) {
 
   app.delete(
     '/v1/face-lists/:id/faces/:faceId',
-    { config: manage, schema: { tags, summary: 'Remove a face from a list', params: z.object({ id: z.string().regex(/^fls_[0-9a-z]{26}$/), faceId: z.string().regex(/^fce_[0-9a-z]{26}$/) }), response: { 200: ZOk, ...errorResponses } } },
+    { config: manage, schema: { tags, summary: 'Remove a face (and its photo) from a list', params: ZFaceParams, response: { 200: ZOk, ...errorResponses } } },
     async (req) => {
       await ctx.faceLists.removeFace(scopeOf(req), req.params.id, req.params.faceId, req.actor);
       return { ok: true as const };

@@ -71,9 +71,9 @@ export function faceStoreFactory(deps: { db: Kysely<DB>; crypto: Crypto; hasVect
 
     async save(
       tx: Transaction<DB> | Kysely<DB>,
-      e: Scope & { applicantId?: string | null; listId?: string | null; submissionId?: string | null; source: FaceSource; embedding: ArrayLike<number>; label?: string | null; quality?: number | null },
+      e: Scope & { id?: string; applicantId?: string | null; listId?: string | null; submissionId?: string | null; source: FaceSource; embedding: ArrayLike<number>; label?: string | null; quality?: number | null; imageKey?: string | null },
     ) {
-      const id = newId('face');
+      const id = e.id ?? newId('face');
       await tx
         .insertInto('faceEmbeddings')
         .values({
@@ -89,6 +89,7 @@ export function faceStoreFactory(deps: { db: Kysely<DB>; crypto: Crypto; hasVect
           search: tp.protect(e.embedding),
           labelEnc: e.label ? crypto.encrypt(e.label, aad(id)) : null,
           quality: e.quality ?? null,
+          imageKey: e.imageKey ?? null,
         })
         .execute();
       return id;
