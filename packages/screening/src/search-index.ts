@@ -60,13 +60,6 @@ function pushTo(map: KeyMap, key: string, id: number): void {
   } else if (cur[cur.length - 1] !== id) cur.push(id);
 }
 
-function forEachId(map: KeyMap, key: string, fn: (id: number) => void): void {
-  const cur = map.get(key);
-  if (cur === undefined) return;
-  if (typeof cur === 'number') fn(cur);
-  else for (const id of cur) fn(id);
-}
-
 export class ScreeningIndex {
   private readonly vocab = new Map<string, number>();
   private readonly tokens: string[] = [];
@@ -103,6 +96,8 @@ export class ScreeningIndex {
   private readonly simCacheAbjadQ = new Map<string, Map<string, number>>();
   private readonly simCacheAbjadC = new Map<string, Map<string, number>>();
   private readonly expansionCache = new Map<string, Expansion>();
+  private expandSeen = new Int32Array(0);
+  private expandStamp = 0;
   private readonly candidateNames: number;
 
   constructor(options: IndexOptions = {}) {
@@ -298,50 +293,83 @@ export class ScreeningIndex {
     const key = `${token}\u0001${abjad ? 'a' : ''}${split ? 's' : ''}`;
     const cached = this.expansionCache.get(key);
     if (cached) return cached;
-    const found = new Map<number, number>();
-    const consider = (id: number) => {
-      if (found.has(id)) return;
-      const s = this.sim(token, this.tokens[id], abjad, false);
-      if (s >= EXPAND_MIN) found.set(id, s);
-    };
+    // Ids already looked at (found or rejected) carry this stamp; `out` keeps first-found order.
+    if (this.expandSeen.length < this.tokens.length) {
+      const grown = new Int32Array(Math.max(1024, this.tokens.length + (this.tokens.length >> 2)));
+      grown.set(this.expandSeen);
+      this.expandSeen = grown;
+    }
+    if (++this.expandStamp >= 0x3fffffff) {
+      this.expandStamp = 1;
+      this.expandSeen.fill(0);
+    }
+    const stamp = this.expandStamp;
+    const seen = this.expandSeen;
+    const out: Expansion = [];
     const exact = this.vocab.get(token);
-    if (exact !== undefined) found.set(exact, 1);
+    if (exact !== undefined) {
+      seen[exact] = stamp;
+      out.push(exact, 1);
+    }
+    const consider = (ids: number | number[] | undefined) => {
+      if (ids === undefined) return;
+      if (typeof ids === 'number') this.consider(token, abjad, ids, out);
+      else for (let k = 0; k < ids.length; k++) this.consider(token, abjad, ids[k], out);
+    };
     if (token.length >= 3) {
-      forEachId(this.deleteKeys, token, consider);
-      for (const k of deletions(token)) forEachId(this.deleteKeys, k, consider);
+      consider(this.deleteKeys.get(token));
+      for (let i = 0; i < token.length; i++) consider(this.deleteKeys.get(token.slice(0, i) + token.slice(i + 1)));
       const [p1, p2] = doubleMetaphone(token);
-      if (p1) forEachId(this.phoneticKeys, p1, consider);
-      if (p2 && p2 !== p1) forEachId(this.phoneticKeys, p2, consider);
+      if (p1) consider(this.phoneticKeys.get(p1));
+      if (p2 && p2 !== p1) consider(this.phoneticKeys.get(p2));
     }
-    for (const v of this.variantsOf(token)) {
-      const id = this.vocab.get(v);
-      if (id !== undefined) consider(id);
-    }
+    for (const v of this.variantsOf(token)) consider(this.vocab.get(v));
     const sk = skeleton(token);
-    if (sk.length >= 2) forEachId(this.skeletonKeys, sk, consider);
+    if (sk.length >= 2) consider(this.skeletonKeys.get(sk));
     // A word that is two listed words run together ("Ramimakhlouf", "Elhassan"). Both parts must be
     // real words of 3+ letters; a leading particle ("el", "al") only points at the rest.
     if (split && token.length >= 6) {
       const particles = shippedData().particles;
+      const add = (id: number) => {
+        // Rejected by similarity above but found here: the split finds it after all.
+        if (seen[id] === stamp && this.expandFound(out, id)) return;
+        seen[id] = stamp;
+        out.push(id, 0.9);
+      };
       for (let p = 2; p <= token.length - 3; p++) {
-        const leftText = token.slice(0, p);
         const right = this.vocab.get(token.slice(p));
         if (right === undefined) continue;
+        const leftText = token.slice(0, p);
         if (p < 3) {
-          if (particles.has(leftText) && !found.has(right)) found.set(right, 0.9);
+          if (particles.has(leftText)) add(right);
           continue;
         }
         const left = this.vocab.get(leftText);
         if (left === undefined) continue;
-        if (!found.has(left)) found.set(left, 0.9);
-        if (!found.has(right)) found.set(right, 0.9);
+        add(left);
+        add(right);
       }
     }
-    const out: Expansion = [];
-    for (const [id, sim] of found) out.push(id, sim);
     if (this.expansionCache.size >= EXPANSION_CACHE_LIMIT) this.expansionCache.clear();
     this.expansionCache.set(key, out);
     return out;
+  }
+
+  private expandFound(out: Expansion, id: number): boolean {
+    for (let x = 0; x < out.length; x += 2) if (out[x] === id) return true;
+    return false;
+  }
+
+  /**
+   * One vocabulary token reached through a key: kept when similar enough. Not memoised per pair:
+   * the expansion itself is cached, and millions of one-off pairs would only fill the heap.
+   */
+  private consider(token: string, abjad: boolean, id: number, out: Expansion): void {
+    const seen = this.expandSeen;
+    if (seen[id] === this.expandStamp) return;
+    seen[id] = this.expandStamp;
+    const s = tokenSimilarity(token, this.tokens[id], abjad, false);
+    if (s >= EXPAND_MIN) out.push(id, s);
   }
 
   private ensureScratch(): void {
