@@ -40,6 +40,58 @@ const EXPANSION_CACHE_LIMIT = 50_000;
 /** Similar vocabulary tokens, flat: [id0, sim0, id1, sim1, ...] (one array per entry, not one per pair). */
 type Expansion = number[];
 
+/**
+ * Membership filter over the deletion keys, by a polynomial hash that can be computed for every
+ * single-deletion variant of a word without building the strings: most variants of a query word
+ * (and nearly all of a joined query word) are no key at all, and building and hashing each one for
+ * a map lookup was the main cost of expanding a new query word.
+ */
+const KEY_BITS = 24;
+const HASH_BASE = 0x01000193;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> (32 - KEY_BITS);
+}
+
+function polyHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, HASH_BASE) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+const hashPre = new Int32Array(0x400);
+const hashSuf = new Int32Array(0x400);
+const hashPow = new Int32Array(0x400);
+
+/**
+ * Hashes (mixed) of `t` without its i-th letter, for every i, into `outHashes` (polyHash of the
+ * variant, so equal to what polyHash gives for the built string). Words longer than the buffers
+ * return false and are looked up the slow way.
+ */
+function deletionHashes(t: string, outHashes: Int32Array): boolean {
+  const n = t.length;
+  if (n + 1 > hashPre.length) return false;
+  hashPre[0] = 0;
+  for (let i = 0; i < n; i++) hashPre[i + 1] = (Math.imul(hashPre[i], HASH_BASE) + t.charCodeAt(i)) | 0;
+  hashPow[0] = 1;
+  for (let i = 1; i <= n; i++) hashPow[i] = Math.imul(hashPow[i - 1], HASH_BASE);
+  // hashSuf[j] = sum over k >= j of t[k] * B^(n-1-k)
+  hashSuf[n] = 0;
+  for (let j = n - 1; j >= 0; j--) hashSuf[j] = (hashSuf[j + 1] + Math.imul(t.charCodeAt(j), hashPow[n - 1 - j])) | 0;
+  for (let i = 0; i < n; i++) outHashes[i] = mix((Math.imul(hashPre[i], hashPow[n - 1 - i]) + hashSuf[i + 1]) | 0);
+  return true;
+}
+
+const delHashes = new Int32Array(0x400);
+
+/** Exported for tests only. */
+export const __hashing = { deletionHashes, polyHash, mix };
+
 function deletions(t: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < t.length; i++) out.push(t.slice(0, i) + t.slice(i + 1));
@@ -66,6 +118,8 @@ export class ScreeningIndex {
   private readonly df: number[] = [];
   private readonly postings: number[][] = [];
   private readonly deleteKeys: KeyMap = new Map();
+  /** Bit per hash of a deletion key (see deletionHashes): a clear bit means no such key. */
+  private readonly deleteKeyBits = new Int32Array(1 << (KEY_BITS - 5));
   private readonly phoneticKeys: KeyMap = new Map();
   private readonly skeletonKeys: KeyMap = new Map();
   private variantMembers?: Map<number, string[]>;
@@ -230,7 +284,11 @@ export class ScreeningIndex {
     this.postings.push([]);
     if (token.length >= 3) {
       pushTo(this.deleteKeys, token, id);
-      for (const d of deletions(token)) pushTo(this.deleteKeys, d, id);
+      this.markKey(token);
+      for (const d of deletions(token)) {
+        pushTo(this.deleteKeys, d, id);
+        this.markKey(d);
+      }
       const [p1, p2] = doubleMetaphone(token);
       if (p1) pushTo(this.phoneticKeys, p1, id);
       if (p2 && p2 !== p1) pushTo(this.phoneticKeys, p2, id);
@@ -239,6 +297,15 @@ export class ScreeningIndex {
     if (sk.length >= 2) pushTo(this.skeletonKeys, sk, id);
     this.expansionCache.clear();
     return id;
+  }
+
+  private markKey(key: string): void {
+    const h = mix(polyHash(key));
+    this.deleteKeyBits[h >>> 5] |= 1 << (h & 31);
+  }
+
+  private mayBeKey(h: number): boolean {
+    return (this.deleteKeyBits[h >>> 5] & (1 << (h & 31))) !== 0;
   }
 
   /** Rarity factor of a token: common name parts (Mohammed, Ali, Kim) weigh less than rare ones. */
@@ -317,8 +384,12 @@ export class ScreeningIndex {
       else for (let k = 0; k < ids.length; k++) this.consider(token, abjad, ids[k], out);
     };
     if (token.length >= 3) {
-      consider(this.deleteKeys.get(token));
-      for (let i = 0; i < token.length; i++) consider(this.deleteKeys.get(token.slice(0, i) + token.slice(i + 1)));
+      if (this.mayBeKey(mix(polyHash(token)))) consider(this.deleteKeys.get(token));
+      if (deletionHashes(token, delHashes)) {
+        for (let i = 0; i < token.length; i++) if (this.mayBeKey(delHashes[i])) consider(this.deleteKeys.get(token.slice(0, i) + token.slice(i + 1)));
+      } else {
+        for (let i = 0; i < token.length; i++) consider(this.deleteKeys.get(token.slice(0, i) + token.slice(i + 1)));
+      }
       const [p1, p2] = doubleMetaphone(token);
       if (p1) consider(this.phoneticKeys.get(p1));
       if (p2 && p2 !== p1) consider(this.phoneticKeys.get(p2));

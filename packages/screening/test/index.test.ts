@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScreeningQuery } from '../src/query.ts';
-import { buildIndex, ScreeningIndex } from '../src/search-index.ts';
+import { __hashing, buildIndex, ScreeningIndex } from '../src/search-index.ts';
 import type { Entity } from '../src/types.ts';
 import { fixtureEntities, org, person } from './helpers.ts';
 
@@ -98,5 +98,24 @@ describe('ScreeningIndex', () => {
     const index = new ScreeningIndex();
     expect(() => index.add({ id: 'x' } as Entity)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => index.search({ name: 'x'.repeat(600) })).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
+  });
+});
+
+describe('deletion-key filter', () => {
+  it('hashes every single-letter deletion exactly as the built string hashes', () => {
+    const { deletionHashes, polyHash, mix } = __hashing;
+    const buf = new Int32Array(1024);
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    for (let n = 0; n < 2000; n++) {
+      let t = '';
+      const len = 1 + rnd(60);
+      for (let i = 0; i < len; i++) t += 'abcdefghijklmnopqrstuvwxyz0123456789'[rnd(36)];
+      expect(deletionHashes(t, buf)).toBe(true);
+      for (let i = 0; i < len; i++) expect(buf[i]).toBe(mix(polyHash(t.slice(0, i) + t.slice(i + 1))));
+    }
   });
 });
