@@ -37,6 +37,18 @@ const MIN_ESTIMATE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
+const STRIDE = 8;
+const S_NAME = 0;
+const S_TOKEN = 1;
+const S_ACC = 2;
+const S_MW = 3;
+const S_MWORDS = 4;
+const S_LAST = 5;
+const S_SLOT = 6;
+const S_WORDS = 7;
+const SCHEMAS: readonly Entity['schema'][] = ['person', 'organization', 'vessel', 'aircraft', 'unknown'];
+const SCHEMA_OTHER = SCHEMAS.length;
+
 /** Similar vocabulary tokens, flat: [id0, sim0, id1, sim1, ...] (one array per entry, not one per pair). */
 type Expansion = number[];
 
@@ -138,13 +150,16 @@ export class ScreeningIndex {
   private aliveNames = 0;
   private version = 0;
 
-  private acc = new Float64Array(0);
-  private matchedWeight = new Float64Array(0);
-  private matchedWords = new Float64Array(0);
-  private lastContribution = new Float64Array(0);
-  private tokenStamp = new Int32Array(0);
-  private nameStamp = new Int32Array(0);
+  /**
+   * Per-name scratch for candidate generation, one 64-byte record per name (see S_*): a posting
+   * touches one cache line instead of one per field. Fields S_SLOT and S_WORDS mirror nameSlot
+   * (-1 once removed) and nameWords for the first `scratchNames` names.
+   */
+  private scratch = new Float64Array(0);
+  private scratchNames = 0;
   private stamp = 0;
+  /** Schema of each slot as an index into SCHEMAS (SCHEMA_OTHER if unlisted), -1 once removed. */
+  private readonly slotSchema: number[] = [];
 
   private readonly simCache = new Map<string, Map<string, number>>();
   private readonly simCacheAbjadQ = new Map<string, Map<string, number>>();
@@ -193,6 +208,8 @@ export class ScreeningIndex {
     const slot = this.slots.length;
     this.slots.push(prepared);
     this.slotVersion.push(-1);
+    const code = SCHEMAS.indexOf(entity.schema);
+    this.slotSchema.push(code < 0 ? SCHEMA_OTHER : code);
     this.byId.set(entity.id, slot);
     const names: number[] = [];
     for (let ni = 0; ni < prepared.names.length; ni++) {
@@ -245,6 +262,7 @@ export class ScreeningIndex {
     const prepared = this.slots[slot]!;
     for (const nameId of this.slotNames[slot]) {
       this.nameAlive[nameId] = 0;
+      if (nameId < this.scratchNames) this.scratch[nameId * STRIDE + S_SLOT] = -1;
       this.aliveNames--;
       const p = prepared.names[nameId - this.slotNames[slot][0]]?.prepared;
       if (!p) continue;
@@ -262,6 +280,7 @@ export class ScreeningIndex {
       }
     }
     this.slots[slot] = undefined;
+    this.slotSchema[slot] = -1;
     this.slotNames[slot] = [];
     this.byId.delete(id);
     this.version++;
@@ -445,14 +464,18 @@ export class ScreeningIndex {
 
   private ensureScratch(): void {
     const n = this.nameSlot.length;
-    if (this.acc.length >= n) return;
-    const size = Math.max(n, 1024) + (n >> 2);
-    this.acc = new Float64Array(size);
-    this.matchedWeight = new Float64Array(size);
-    this.matchedWords = new Float64Array(size);
-    this.lastContribution = new Float64Array(size);
-    this.tokenStamp = new Int32Array(size);
-    this.nameStamp = new Int32Array(size);
+    if (this.scratch.length < n * STRIDE) {
+      const size = Math.max(n, 1024) + (n >> 2);
+      const next = new Float64Array(size * STRIDE);
+      next.set(this.scratch);
+      this.scratch = next;
+    }
+    const sc = this.scratch;
+    for (let i = this.scratchNames; i < n; i++) {
+      sc[i * STRIDE + S_SLOT] = this.nameAlive[i] ? this.nameSlot[i] : -1;
+      sc[i * STRIDE + S_WORDS] = this.nameWords[i];
+    }
+    this.scratchNames = n;
   }
 
   private refreshRarity(slot: number): PreparedEntity {
@@ -469,8 +492,10 @@ export class ScreeningIndex {
     this.ensureScratch();
     if (++this.stamp >= 0x3fffffff) {
       this.stamp = 1;
-      this.tokenStamp.fill(0);
-      this.nameStamp.fill(0);
+      for (let o = 0; o < this.scratch.length; o += STRIDE) {
+        this.scratch[o + S_NAME] = 0;
+        this.scratch[o + S_TOKEN] = 0;
+      }
     }
     const queryStamp = this.stamp;
     const touched: number[] = [];
@@ -530,10 +555,11 @@ export class ScreeningIndex {
       // only re-find the single words, counted already.
       const expansion = this.expand(w.token, w.abjad, !w.joined);
       let postings = 0;
-      for (let x = 0; x < expansion.length; x += 2) postings += this.postings[expansion[x]].length;
+      for (let x = 0; x < expansion.length; x += 2) postings += this.df[expansion[x]];
       return { w, expansion, postings };
     });
     items.sort((a, b) => a.postings - b.postings);
+    const sc = this.scratch;
     for (const { w, expansion, postings } of items) {
       const ts = ++this.stamp;
       const opens = touched.length === 0 || postings <= COMMON_POSTINGS;
@@ -542,24 +568,27 @@ export class ScreeningIndex {
         const a = agreement(expansion[x + 1]);
         if (a <= 0) continue;
         const contrib = w.weight * a;
-        for (const nameId of this.postings[id]) {
-          if (this.nameStamp[nameId] !== queryStamp) {
+        const list = this.postings[id];
+        for (let k = 0; k < list.length; k++) {
+          const nameId = list[k];
+          const o = nameId * STRIDE;
+          if (sc[o + S_NAME] !== queryStamp) {
             if (!opens) continue;
-            this.nameStamp[nameId] = queryStamp;
-            this.acc[nameId] = 0;
-            this.matchedWeight[nameId] = 0;
-            this.matchedWords[nameId] = 0;
+            sc[o + S_NAME] = queryStamp;
+            sc[o + S_ACC] = 0;
+            sc[o + S_MW] = 0;
+            sc[o + S_MWORDS] = 0;
             touched.push(nameId);
           }
-          if (this.tokenStamp[nameId] !== ts) {
-            this.tokenStamp[nameId] = ts;
-            this.lastContribution[nameId] = contrib;
-            this.acc[nameId] += contrib;
-            this.matchedWeight[nameId] += w.weight;
-            this.matchedWords[nameId] += w.covers;
-          } else if (contrib > this.lastContribution[nameId]) {
-            this.acc[nameId] += contrib - this.lastContribution[nameId];
-            this.lastContribution[nameId] = contrib;
+          if (sc[o + S_TOKEN] !== ts) {
+            sc[o + S_TOKEN] = ts;
+            sc[o + S_LAST] = contrib;
+            sc[o + S_ACC] += contrib;
+            sc[o + S_MW] += w.weight;
+            sc[o + S_MWORDS] += w.covers;
+          } else if (contrib > sc[o + S_LAST]) {
+            sc[o + S_ACC] += contrib - sc[o + S_LAST];
+            sc[o + S_LAST] = contrib;
           }
         }
       }
@@ -571,50 +600,61 @@ export class ScreeningIndex {
     let max = 0;
     const live: number[] = [];
     const avgW = Number.isFinite(queryWeight) && queryWords ? queryWeight / queryWords : 1;
-    for (const nameId of touched) {
-      if (!this.nameAlive[nameId] || !allowed(this.nameSlot[nameId])) continue;
-      const matchedW = Math.min(this.matchedWeight[nameId], queryWeight);
-      const matchedN = Math.min(this.matchedWords[nameId], queryWords);
+    for (let t = 0; t < touched.length; t++) {
+      const nameId = touched[t];
+      const o = nameId * STRIDE;
+      const slot = sc[o + S_SLOT] | 0;
+      if (slot < 0 || !allowed(slot)) continue;
+      const matchedW = Math.min(sc[o + S_MW], queryWeight);
+      const matchedN = Math.min(sc[o + S_MWORDS], queryWords);
       const unmatchedN = queryWords - matchedN;
-      const spare = Math.max(0, this.nameWords[nameId] - matchedN);
+      const spare = Math.max(0, sc[o + S_WORDS] - matchedN);
       const conflicts = Math.min(unmatchedN, spare);
       const den = matchedW + avgW * (conflicts * (1 + NAME_WEIGHTS.conflict) + (unmatchedN - conflicts) * NAME_WEIGHTS.missingInCandidate + (spare - conflicts) * NAME_WEIGHTS.missingInQuery);
       // Joined and compact forms re-count words already matched one by one: cap at a full match.
-      const estimate = den > 0 ? Math.min(this.acc[nameId], matchedW) / den : 0;
+      const estimate = den > 0 ? Math.min(sc[o + S_ACC], matchedW) / den : 0;
       if (estimate < minEstimate) continue;
-      this.lastContribution[nameId] = estimate;
+      sc[o + S_LAST] = estimate;
       live.push(nameId);
       if (estimate > max) max = estimate;
     }
-    const rank = this.lastContribution;
+    const rankOf = (nameId: number) => sc[nameId * STRIDE + S_LAST];
     if (live.length > limit) {
       // Top `limit` through a histogram, linear in the touched names, then an exact sort of the few.
       const BUCKETS = 512;
       const counts = new Int32Array(BUCKETS);
       const bucketOf = (v: number) => Math.min(BUCKETS - 1, Math.floor((v / max) * BUCKETS));
-      for (const nameId of live) counts[bucketOf(rank[nameId])]++;
+      for (const nameId of live) counts[bucketOf(rankOf(nameId))]++;
       let cut = BUCKETS - 1;
       let total = 0;
       for (; cut > 0; cut--) {
         total += counts[cut];
         if (total >= limit) break;
       }
-      const kept = live.filter((nameId) => bucketOf(rank[nameId]) >= cut);
+      const kept = live.filter((nameId) => bucketOf(rankOf(nameId)) >= cut);
       live.length = 0;
       live.push(...kept);
     }
-    live.sort((a, b) => rank[b] - rank[a] || a - b);
+    live.sort((a, b) => rankOf(b) - rankOf(a) || a - b);
     if (live.length > limit) live.length = limit;
     return live;
   }
 
   private allowedFor(pq: PreparedQuery): (slot: number) => boolean {
     const lists = pq.query.lists?.length ? new Set(pq.query.lists) : undefined;
+    // Schema compatibility by table: the slot's entity is only read for list filters.
+    const compat = SCHEMAS.map((e) => schemaCompatible(pq.schema, e));
     return (slot) => {
-      const pe = this.slots[slot];
-      if (!pe) return false;
-      if (lists && !lists.has(pe.entity.source) && !lists.has(pe.entity.id.split(':')[0])) return false;
-      return schemaCompatible(pq.schema, pe.entity.schema);
+      const code = this.slotSchema[slot];
+      if (code < 0) return false;
+      if (code === SCHEMA_OTHER) {
+        if (!schemaCompatible(pq.schema, this.slots[slot]!.entity.schema)) return false;
+      } else if (!compat[code]) return false;
+      if (lists) {
+        const e = this.slots[slot]!.entity;
+        if (!lists.has(e.source) && !lists.has(e.id.split(':')[0])) return false;
+      }
+      return true;
     };
   }
 
