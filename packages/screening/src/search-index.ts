@@ -37,6 +37,8 @@ const MIN_ESTIMATE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
+const BUCKETS = 512;
+const histogram = new Int32Array(BUCKETS);
 const STRIDE = 8;
 const S_NAME = 0;
 const S_TOKEN = 1;
@@ -621,8 +623,7 @@ export class ScreeningIndex {
     const rankOf = (nameId: number) => sc[nameId * STRIDE + S_LAST];
     if (live.length > limit) {
       // Top `limit` through a histogram, linear in the touched names, then an exact sort of the few.
-      const BUCKETS = 512;
-      const counts = new Int32Array(BUCKETS);
+      const counts = histogram.fill(0);
       const bucketOf = (v: number) => Math.min(BUCKETS - 1, Math.floor((v / max) * BUCKETS));
       for (const nameId of live) counts[bucketOf(rankOf(nameId))]++;
       let cut = BUCKETS - 1;
@@ -642,16 +643,22 @@ export class ScreeningIndex {
 
   private allowedFor(pq: PreparedQuery): (slot: number) => boolean {
     const lists = pq.query.lists?.length ? new Set(pq.query.lists) : undefined;
-    // Schema compatibility by table: the slot's entity is only read for list filters.
-    const compat = SCHEMAS.map((e) => schemaCompatible(pq.schema, e));
+    // Schema compatibility by table: the slot's entity is only read for list filters. The table is
+    // a typed array (one shape for every query, so the check stays optimised when inlined).
+    const compat = new Uint8Array(SCHEMA_OTHER + 1);
+    for (let c = 0; c < SCHEMA_OTHER; c++) compat[c] = schemaCompatible(pq.schema, SCHEMAS[c]) ? 1 : 0;
+    compat[SCHEMA_OTHER] = 2;
+    const slotSchema = this.slotSchema;
+    const slots = this.slots;
+    const schema = pq.schema;
     return (slot) => {
-      const code = this.slotSchema[slot];
+      const code = slotSchema[slot];
       if (code < 0) return false;
-      if (code === SCHEMA_OTHER) {
-        if (!schemaCompatible(pq.schema, this.slots[slot]!.entity.schema)) return false;
-      } else if (!compat[code]) return false;
+      const ok = compat[code];
+      if (ok === 0) return false;
+      if (ok === 2 && !schemaCompatible(schema, slots[slot]!.entity.schema)) return false;
       if (lists) {
-        const e = this.slots[slot]!.entity;
+        const e = slots[slot]!.entity;
         if (!lists.has(e.source) && !lists.has(e.id.split(':')[0])) return false;
       }
       return true;

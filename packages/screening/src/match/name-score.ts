@@ -239,7 +239,8 @@ function applyInitialRuns(x: Side, y: Side): Side {
   let out = y;
   // A name made only of initials ("N.N.") identifies nobody.
   if (x.tokens.length < 2) return out;
-  const words = y.kinds.filter((k) => k === TK_WORD).length;
+  let words = 0;
+  for (let j = 0; j < y.kinds.length; j++) if (y.kinds[j] === TK_WORD) words++;
   for (let i = 0; i < x.tokens.length; i++) {
     const t = x.tokens[i];
     if (x.kinds[i] !== TK_WORD || t.length < 2 || t.length > 3 || /[aeiou]/.test(t)) continue;
