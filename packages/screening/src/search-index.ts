@@ -3,7 +3,7 @@ import { shippedData } from './data.ts';
 import { ScreeningError } from './errors.ts';
 import { prepareEntity, prepareQuery, queryNamesFor, scoreEntity, schemaCompatible, type PreparedEntity, type PreparedQuery } from './match/entity-score.ts';
 import { agreement, NAME_WEIGHTS, setRarity } from './match/name-score.ts';
-import { skeleton, tokenSimilarity } from './match/similarity.ts';
+import { equivalence, skeleton, tokenSimilarity } from './match/similarity.ts';
 import { TK_INITIAL, TK_NUMBER, TK_WORD, type NameRules } from './normalize/name.ts';
 import { LIST_FLOOR, summarize, validateQuery, type Match, type ScreeningQuery, type ScreeningResult } from './query.ts';
 import type { Entity } from './types.ts';
@@ -103,8 +103,49 @@ function deletionHashes(t: string, outHashes: Int32Array): boolean {
 
 const delHashes = new Int32Array(0x400);
 
+/** Letter counts of the word being expanded (countLetters), and a scratch table for the other word. */
+const lettersA = new Int32Array(128);
+const lettersB = new Int32Array(128);
+let lettersOf = '';
+
+function countLetters(a: string): void {
+  for (let i = 0; i < lettersOf.length; i++) lettersA[lettersOf.charCodeAt(i) & 127] = 0;
+  for (let i = 0; i < a.length; i++) lettersA[a.charCodeAt(i) & 127]++;
+  lettersOf = a;
+}
+
+/**
+ * Whether stringSimilarity(a, b) can reach `min`, for `a` last passed to countLetters. It is at most
+ * the edit term 1 - |la - lb| / (max + 2) and at most Jaro-Winkler, whose Jaro part is at most
+ * (c/la + c/lb + 1) / 3 for c letters in common (counted without the match window), and below 0.6
+ * it is scaled to under 0.48. An upper bound only: true does not mean it reaches `min`.
+ */
+function couldReach(a: string, b: string, min: number): boolean {
+  const la = a.length;
+  const lb = b.length;
+  const longest = la > lb ? la : lb;
+  const edit = 1 - Math.abs(la - lb) / (longest + 2);
+  const eps = 1e-9;
+  if (edit < min - eps) return false;
+  let common = 0;
+  for (let i = 0; i < lb; i++) {
+    const c = b.charCodeAt(i) & 127;
+    if (++lettersB[c] <= lettersA[c]) common++;
+  }
+  for (let i = 0; i < lb; i++) lettersB[b.charCodeAt(i) & 127] = 0;
+  if (common === 0) return false;
+  let j = (common / la + common / lb + 1) / 3;
+  if (j > 0.7) {
+    const n = Math.min(4, la, lb);
+    let p = 0;
+    while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+    j += p * 0.1 * (1 - j);
+  }
+  return j >= min - eps;
+}
+
 /** Exported for tests only. */
-export const __hashing = { deletionHashes, polyHash, mix };
+export const __hashing = { deletionHashes, polyHash, mix, countLetters, couldReach };
 
 function deletions(t: string): string[] {
   const out: string[] = [];
@@ -168,6 +209,8 @@ export class ScreeningIndex {
   private readonly simCacheAbjadC = new Map<string, Map<string, number>>();
   private readonly expansionCache = new Map<string, Expansion>();
   private expandSeen = new Int32Array(0);
+  /** Whether the word being expanded has shipped variants or nicknames (see consider()). */
+  private expandHasClass = false;
   private expandStamp = 0;
   private readonly candidateNames: number;
 
@@ -394,6 +437,9 @@ export class ScreeningIndex {
     const stamp = this.expandStamp;
     const seen = this.expandSeen;
     const out: Expansion = [];
+    if (!abjad) countLetters(token);
+    const data = shippedData();
+    this.expandHasClass = data.variantClasses.has(token) || data.nicknameClasses.has(token);
     const exact = this.vocab.get(token);
     if (exact !== undefined) {
       seen[exact] = stamp;
@@ -460,7 +506,12 @@ export class ScreeningIndex {
     const seen = this.expandSeen;
     if (seen[id] === this.expandStamp) return;
     seen[id] = this.expandStamp;
-    const s = tokenSimilarity(token, this.tokens[id], abjad, false);
+    const other = this.tokens[id];
+    // Most words reached through a key are not similar enough; a bound from lengths and shared
+    // letters rules them out without the full similarity. Abjad words also compare by skeleton, and
+    // shipped variants by class, so those always get the full similarity.
+    if (!abjad && !couldReach(token, other, EXPAND_MIN) && !(this.expandHasClass && equivalence(token, other) >= EXPAND_MIN)) return;
+    const s = tokenSimilarity(token, other, abjad, false);
     if (s >= EXPAND_MIN) out.push(id, s);
   }
 
