@@ -201,6 +201,8 @@ export class ScreeningIndex {
   private scratch = new Float64Array(0);
   private scratchNames = 0;
   private stamp = 0;
+  /** Names touched by the current query (reused between queries). */
+  private readonly touched: number[] = [];
   /** Schema of each slot as an index into SCHEMAS (SCHEMA_OTHER if unlisted), -1 once removed. */
   private readonly slotSchema: number[] = [];
 
@@ -551,7 +553,8 @@ export class ScreeningIndex {
       }
     }
     const queryStamp = this.stamp;
-    const touched: number[] = [];
+    const touched = this.touched;
+    touched.length = 0;
     const rulesList: NameRules[] = pq.schema === 'person' ? ['person'] : pq.schema === 'any' ? ['person', 'org'] : ['org'];
     const seenTokens = new Set<string>();
     // `covers`: how many query words a work item stands for (joined and compact forms cover several).

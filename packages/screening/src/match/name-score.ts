@@ -81,6 +81,9 @@ export function setRarity(n: PreparedName, rarity: number[]): void {
 }
 
 const NO_MERGES: boolean[] = [];
+/** Returned (frozen) by scoreNames without `explain`, which records no pairs or missing words. */
+const NO_PAIRS: readonly TokenPair[] = Object.freeze([]);
+const NO_WORDS: readonly string[] = Object.freeze([]);
 
 /** Words of one side after optional joins; `span` keeps how many original words each covers. */
 interface Side {
@@ -346,7 +349,8 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
   const nc = c.tokens.length;
   usedQ.fill(0, 0, nq);
   usedC.fill(0, 0, nc);
-  const pairs: TokenPair[] = [];
+  // Without `explain` nothing is recorded: share empty arrays instead of allocating three per call.
+  const pairs: TokenPair[] = explain ? [] : (NO_PAIRS as TokenPair[]);
   let num = 0;
   let den = 0;
   const conflictW = NAME_WEIGHTS.conflict;
@@ -444,8 +448,8 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
       break;
     }
   }
-  const missingInCandidate: string[] = [];
-  const missingInQuery: string[] = [];
+  const missingInCandidate: string[] = explain ? [] : (NO_WORDS as string[]);
+  const missingInQuery: string[] = explain ? [] : (NO_WORDS as string[]);
   for (let i = 0; i < nq; i++) {
     if (usedQ[i]) continue;
     den += q.weight[i] * NAME_WEIGHTS.missingInCandidate;
