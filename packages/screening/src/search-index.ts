@@ -696,7 +696,7 @@ export class ScreeningIndex {
   }
 
   private allowedFor(pq: PreparedQuery): (slot: number) => boolean {
-    const lists = pq.query.lists?.length ? new Set(pq.query.lists) : undefined;
+    const lists = pq.lists ? new Set(pq.lists) : undefined;
     // Schema compatibility by table: the slot's entity is only read for list filters. The table is
     // a typed array (one shape for every query, so the check stays optimised when inlined).
     const compat = new Uint8Array(SCHEMA_OTHER + 1);
@@ -724,8 +724,8 @@ export class ScreeningIndex {
     const query = validateQuery(input);
     const pq = prepareQuery(query, this.rarityOf);
     const allowed = this.allowedFor(pq);
-    const limit = query.deep ? this.candidateNames * 10 : this.candidateNames;
-    const names = this.candidates(pq, limit, query.deep ? MIN_ESTIMATE_DEEP : MIN_ESTIMATE, allowed);
+    const limit = pq.deep ? this.candidateNames * 10 : this.candidateNames;
+    const names = this.candidates(pq, limit, pq.deep ? MIN_ESTIMATE_DEEP : MIN_ESTIMATE, allowed);
     const slots: number[] = [];
     const seen = new Set<number>();
     // Only an entity's candidate names are scored: its other names share no similar word with the query.
@@ -769,9 +769,9 @@ export class ScreeningIndex {
       if (m) matches.push(m);
     }
     matches.sort((a, b) => b.score - a.score || Number(b.hit) - Number(a.hit) || a.entityId.localeCompare(b.entityId));
-    const limit = pq.query.limit ?? 20;
+    const limit = pq.limit;
     const out = matches.slice(0, limit);
-    if (pq.query.includeRelatives) {
+    if (pq.includeRelatives) {
       const present = new Set(out.map((m) => m.entityId));
       for (const m of out.filter((x) => x.hit)) {
         for (const rid of this.related.get(m.entityId) ?? []) {

@@ -80,6 +80,16 @@ export interface PreparedQuery {
   countries: Set<string>;
   documentNumber?: string;
   rarity: RarityFn;
+  /**
+   * Options copied out of `query`, whose shape varies with the fields a caller sent: read from
+   * here, the hot paths see one object shape and stay optimised.
+   */
+  limit: number;
+  lists: string[] | undefined;
+  includeAliases: boolean;
+  includeRelatives: boolean;
+  deep: boolean;
+  gender: 'male' | 'female' | undefined;
 }
 
 export function prepareQuery(query: ScreeningQuery, rarity: RarityFn = UNIFORM): PreparedQuery {
@@ -110,6 +120,12 @@ export function prepareQuery(query: ScreeningQuery, rarity: RarityFn = UNIFORM):
     countries,
     documentNumber: doc && doc.length >= 5 ? doc : undefined,
     rarity,
+    limit: query.limit ?? 20,
+    lists: query.lists?.length ? query.lists : undefined,
+    includeAliases: query.includeAliases !== false,
+    includeRelatives: !!query.includeRelatives,
+    deep: !!query.deep,
+    gender: query.gender,
   };
 }
 
@@ -186,7 +202,7 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
   if (!schemaCompatible(pq.schema, e.schema)) return undefined;
   const idMatch = pq.documentNumber ? pe.identifiers.get(pq.documentNumber) : undefined;
   const qNames = queryNamesFor(pq, pe.rules);
-  const includeAliases = pq.query.includeAliases !== false;
+  const includeAliases = pq.includeAliases;
   let best: { ns: NameScore; name: PreparedEntityName; qi: number } | undefined;
   let bestStrong: typeof best;
   for (let ni = 0; ni < pe.names.length; ni++) {
@@ -215,7 +231,7 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
     if (dob) extra.push(dob);
     const country = countryFeature(pq, pe);
     if (country) extra.push(country);
-    const g = pq.query.gender;
+    const g = pq.gender;
     if (g && e.gender && g !== e.gender) extra.push({ feature: 'gender', effect: EVIDENCE.genderMismatch, detail: 'gender differs' });
   }
   for (const f of extra) {
