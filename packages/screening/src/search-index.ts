@@ -37,6 +37,17 @@ const MIN_ESTIMATE_DEEP = 0.25;
 const SIM_CACHE_LIMIT = 50_000;
 const EXPANSION_CACHE_LIMIT = 50_000;
 
+/** One query word (or joined/compact form) and the vocabulary it expands to. */
+interface WorkItem {
+  weight: number;
+  covers: number;
+  expansion: Expansion;
+  postings: number;
+}
+const RULES_PERSON: NameRules[] = ['person'];
+const RULES_ANY: NameRules[] = ['person', 'org'];
+const RULES_ORG: NameRules[] = ['org'];
+
 const BUCKETS = 512;
 const histogram = new Int32Array(BUCKETS);
 const STRIDE = 8;
@@ -555,10 +566,18 @@ export class ScreeningIndex {
     const queryStamp = this.stamp;
     const touched = this.touched;
     touched.length = 0;
-    const rulesList: NameRules[] = pq.schema === 'person' ? ['person'] : pq.schema === 'any' ? ['person', 'org'] : ['org'];
+    const rulesList = pq.schema === 'person' ? RULES_PERSON : pq.schema === 'any' ? RULES_ANY : RULES_ORG;
     const seenTokens = new Set<string>();
     // `covers`: how many query words a work item stands for (joined and compact forms cover several).
-    const work: Array<{ token: string; abjad: boolean; weight: number; covers: number; joined?: boolean }> = [];
+    // Joined and compact forms look for names written as one word; splitting them again would only
+    // re-find the single words, counted already.
+    const work: WorkItem[] = [];
+    const addWork = (token: string, abjad: boolean, weight: number, covers: number, joined: boolean) => {
+      const expansion = this.expand(token, abjad, !joined);
+      let postings = 0;
+      for (let x = 0; x < expansion.length; x += 2) postings += this.df[expansion[x]];
+      work.push({ weight, covers, expansion, postings });
+    };
     // Weight and word count of the query (its lightest reading), against which names are estimated.
     let queryWeight = Infinity;
     let queryWords = 0;
@@ -573,50 +592,45 @@ export class ScreeningIndex {
         }
         if (w > 0 && w < queryWeight) queryWeight = w;
         if (words > queryWords) queryWords = words;
-        const usable = qn.tokens.map((_, i) => qn.kinds[i] === TK_WORD || qn.kinds[i] === TK_NUMBER);
         // A query of particles or initials only ("Al", "N. N.") still looks for its words.
-        const any = usable.some(Boolean);
+        const any = words > 0;
         for (let i = 0; i < qn.tokens.length; i++) {
-          if (any ? !usable[i] : qn.kinds[i] === TK_INITIAL) continue;
+          if (any ? qn.kinds[i] !== TK_WORD && qn.kinds[i] !== TK_NUMBER : qn.kinds[i] === TK_INITIAL) continue;
           const t = qn.tokens[i];
           if (seenTokens.has(t)) continue;
           seenTokens.add(t);
           // A word repeated in the query ("Star Star") stands for each of its occurrences.
           let times = 0;
           for (let k = 0; k < qn.tokens.length; k++) if (qn.tokens[k] === t) times++;
-          work.push({ token: t, abjad: !!qn.abjad[i], weight: this.rarityOf(t) * times, covers: times });
+          addWork(t, !!qn.abjad[i], this.rarityOf(t) * times, times, false);
         }
         // Words split on the query side ("Plat Ono Vich", "Abd Al Rahman") are looked up joined.
         for (let span = 2; span <= 3; span++) {
           for (let i = 0; i + span <= qn.tokens.length; i++) {
-            const joined = qn.tokens.slice(i, i + span).join('');
+            let joined = qn.tokens[i];
+            for (let k = i + 1; k < i + span; k++) joined += qn.tokens[k];
             if (joined.length < 5 || seenTokens.has(joined)) continue;
             seenTokens.add(joined);
             let jw = 0;
             for (let k = i; k < i + span; k++) jw += qn.kinds[k] === TK_WORD || qn.kinds[k] === TK_NUMBER ? this.rarityOf(qn.tokens[k]) : 0;
-            work.push({ token: joined, abjad: false, weight: jw, covers: span, joined: true });
+            addWork(joined, false, jw, span, true);
           }
         }
         if (qn.compact.length >= 6 && !seenTokens.has(qn.compact)) {
           seenTokens.add(qn.compact);
-          work.push({ token: qn.compact, abjad: false, weight: w, covers: words, joined: true });
+          addWork(qn.compact, false, w, words, true);
         }
       }
     }
     // Rarest words first. A word whose postings are long (Mohammed, Ali, Kim) only adds to names a
     // rarer query word already found: a name sharing nothing but such a word with a query that has
     // rarer words cannot reach a hit, and opening thousands of them is what made the slowest queries.
-    const items = work.map((w) => {
-      // Joined and compact forms look for names written as one word; splitting them again would
-      // only re-find the single words, counted already.
-      const expansion = this.expand(w.token, w.abjad, !w.joined);
-      let postings = 0;
-      for (let x = 0; x < expansion.length; x += 2) postings += this.df[expansion[x]];
-      return { w, expansion, postings };
-    });
-    items.sort((a, b) => a.postings - b.postings);
+    work.sort((a, b) => a.postings - b.postings);
     const sc = this.scratch;
-    for (const { w, expansion, postings } of items) {
+    for (let wi = 0; wi < work.length; wi++) {
+      const w = work[wi];
+      const expansion = w.expansion;
+      const postings = w.postings;
       const ts = ++this.stamp;
       const opens = touched.length === 0 || postings <= COMMON_POSTINGS;
       for (let x = 0; x < expansion.length; x += 2) {
@@ -686,9 +700,9 @@ export class ScreeningIndex {
         total += counts[cut];
         if (total >= limit) break;
       }
-      const kept = live.filter((nameId) => bucketOf(rankOf(nameId)) >= cut);
-      live.length = 0;
-      live.push(...kept);
+      let kept = 0;
+      for (let k = 0; k < live.length; k++) if (bucketOf(rankOf(live[k])) >= cut) live[kept++] = live[k];
+      live.length = kept;
     }
     live.sort((a, b) => rankOf(b) - rankOf(a) || a - b);
     if (live.length > limit) live.length = limit;
