@@ -220,6 +220,9 @@ export class ScreeningIndex {
   private readonly simCache = new Map<string, Map<string, number>>();
   private readonly simCacheAbjadQ = new Map<string, Map<string, number>>();
   private readonly simCacheAbjadC = new Map<string, Map<string, number>>();
+  private lastSimWord: string | undefined = undefined;
+  private lastSimOuter: Map<string, Map<string, number>> | undefined = undefined;
+  private lastSimInner: Map<string, number> | undefined = undefined;
   private readonly expansionCache = new Map<string, Expansion>();
   private expandSeen = new Int32Array(0);
   /** Whether the word being expanded has shipped variants or nicknames (see consider()). */
@@ -395,12 +398,21 @@ export class ScreeningIndex {
   };
 
   private sim = (a: string, b: string, aa: boolean, ba: boolean): number => {
-    // Two-level cache on the strings themselves: no key building on the hot path.
+    // Two-level cache on the strings themselves: no key building on the hot path. The scorer asks
+    // about one query word against many candidate words in a row, so the last inner map is kept.
     const outer = aa === ba ? this.simCache : aa ? this.simCacheAbjadQ : this.simCacheAbjadC;
-    let inner = outer.get(a);
-    if (!inner) {
-      if (outer.size >= SIM_CACHE_LIMIT) outer.clear();
-      outer.set(a, (inner = new Map()));
+    let inner: Map<string, number>;
+    if (a === this.lastSimWord && outer === this.lastSimOuter) inner = this.lastSimInner!;
+    else {
+      const found = outer.get(a);
+      if (found) inner = found;
+      else {
+        if (outer.size >= SIM_CACHE_LIMIT) outer.clear();
+        outer.set(a, (inner = new Map()));
+      }
+      this.lastSimWord = a;
+      this.lastSimOuter = outer;
+      this.lastSimInner = inner;
     }
     let v = inner.get(b);
     if (v === undefined) {

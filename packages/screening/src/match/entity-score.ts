@@ -160,24 +160,27 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+const DOB_RANK = { exact: 0, month: 1, year: 2, range: 3, near: 4, off: 5, far: 6 } as const;
+
 function dobFeature(pq: PreparedQuery, pe: PreparedEntity): MatchFeature | undefined {
   if (!pq.dob || !pe.dobs.length) return undefined;
-  const rank = { exact: 0, month: 1, year: 2, range: 3, near: 4, off: 5, far: 6 } as const;
+  const rank = DOB_RANK;
   let best: ReturnType<typeof compareDates> | undefined;
   for (const d of pe.dobs) {
     const c = compareDates(pq.dob, d);
     if (!best || rank[c.relation] < rank[best.relation]) best = c;
   }
   if (!best) return undefined;
-  const effect = {
-    exact: EVIDENCE.dobExact,
-    month: EVIDENCE.dobMonth,
-    year: EVIDENCE.dobYear,
-    range: EVIDENCE.dobRange,
-    near: EVIDENCE.dobNear,
-    off: EVIDENCE.dobOff,
-    far: EVIDENCE.dobFar,
-  }[best.relation];
+  // Read at call time: EVIDENCE is exported and may be tuned.
+  const r = best.relation;
+  const effect =
+    r === 'exact' ? EVIDENCE.dobExact
+    : r === 'month' ? EVIDENCE.dobMonth
+    : r === 'year' ? EVIDENCE.dobYear
+    : r === 'range' ? EVIDENCE.dobRange
+    : r === 'near' ? EVIDENCE.dobNear
+    : r === 'off' ? EVIDENCE.dobOff
+    : EVIDENCE.dobFar;
   const detail =
     best.relation === 'exact' ? 'same date of birth'
     : best.relation === 'month' ? 'same year and month of birth (or day and month swapped)'
