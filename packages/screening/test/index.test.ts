@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScreeningQuery } from '../src/query.ts';
-import { buildIndex, ScreeningIndex } from '../src/search-index.ts';
+import { stringSimilarity } from '../src/match/similarity.ts';
+import { __hashing, buildIndex, ScreeningIndex } from '../src/search-index.ts';
 import type { Entity } from '../src/types.ts';
 import { fixtureEntities, org, person } from './helpers.ts';
 
@@ -98,5 +99,58 @@ describe('ScreeningIndex', () => {
     const index = new ScreeningIndex();
     expect(() => index.add({ id: 'x' } as Entity)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => index.search({ name: 'x'.repeat(600) })).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
+  });
+});
+
+describe('deletion-key filter', () => {
+  it('hashes every single-letter deletion exactly as the built string hashes', () => {
+    const { deletionHashes, polyHash, mix } = __hashing;
+    const buf = new Int32Array(1024);
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    for (let n = 0; n < 2000; n++) {
+      let t = '';
+      const len = 1 + rnd(60);
+      for (let i = 0; i < len; i++) t += 'abcdefghijklmnopqrstuvwxyz0123456789'[rnd(36)];
+      expect(deletionHashes(t, buf)).toBe(true);
+      for (let i = 0; i < len; i++) expect(buf[i]).toBe(mix(polyHash(t.slice(0, i) + t.slice(i + 1))));
+    }
+  });
+
+  it('never rules out a word that reaches the similarity (bound used before the full comparison)', () => {
+    const { countLetters, couldReach } = __hashing;
+    let seed = 5;
+    const rnd = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    const word = () => {
+      let t = '';
+      const len = 1 + rnd(14);
+      for (let i = 0; i < len; i++) t += 'aeioubdhklmnrsty'[rnd(16)];
+      return t;
+    };
+    let reached = 0;
+    for (let n = 0; n < 20000; n++) {
+      const a = word();
+      // Related words (edits of a) as well as unrelated ones.
+      let b = rnd(2) ? word() : a;
+      for (let e = rnd(4); e > 0; e--) {
+        const at = rnd(b.length + 1);
+        b = rnd(2) ? b.slice(0, at) + 'aeioubdhklmnrsty'[rnd(16)] + b.slice(at + 1) : b.slice(0, at) + b.slice(at + 1);
+      }
+      if (!b) continue;
+      countLetters(a);
+      for (const min of [0.5, 0.72, 0.85]) {
+        if (stringSimilarity(a, b) >= min) {
+          reached++;
+          expect(couldReach(a, b, min), `${a} / ${b} at ${min}`).toBe(true);
+        }
+      }
+    }
+    expect(reached).toBeGreaterThan(1000);
   });
 });

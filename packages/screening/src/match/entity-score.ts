@@ -80,6 +80,16 @@ export interface PreparedQuery {
   countries: Set<string>;
   documentNumber?: string;
   rarity: RarityFn;
+  /**
+   * Options copied out of `query`, whose shape varies with the fields a caller sent: read from
+   * here, the hot paths see one object shape and stay optimised.
+   */
+  limit: number;
+  lists: string[] | undefined;
+  includeAliases: boolean;
+  includeRelatives: boolean;
+  deep: boolean;
+  gender: 'male' | 'female' | undefined;
 }
 
 export function prepareQuery(query: ScreeningQuery, rarity: RarityFn = UNIFORM): PreparedQuery {
@@ -110,6 +120,12 @@ export function prepareQuery(query: ScreeningQuery, rarity: RarityFn = UNIFORM):
     countries,
     documentNumber: doc && doc.length >= 5 ? doc : undefined,
     rarity,
+    limit: query.limit ?? 20,
+    lists: query.lists?.length ? query.lists : undefined,
+    includeAliases: query.includeAliases !== false,
+    includeRelatives: !!query.includeRelatives,
+    deep: !!query.deep,
+    gender: query.gender,
   };
 }
 
@@ -144,24 +160,27 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+const DOB_RANK = { exact: 0, month: 1, year: 2, range: 3, near: 4, off: 5, far: 6 } as const;
+
 function dobFeature(pq: PreparedQuery, pe: PreparedEntity): MatchFeature | undefined {
   if (!pq.dob || !pe.dobs.length) return undefined;
-  const rank = { exact: 0, month: 1, year: 2, range: 3, near: 4, off: 5, far: 6 } as const;
+  const rank = DOB_RANK;
   let best: ReturnType<typeof compareDates> | undefined;
   for (const d of pe.dobs) {
     const c = compareDates(pq.dob, d);
     if (!best || rank[c.relation] < rank[best.relation]) best = c;
   }
   if (!best) return undefined;
-  const effect = {
-    exact: EVIDENCE.dobExact,
-    month: EVIDENCE.dobMonth,
-    year: EVIDENCE.dobYear,
-    range: EVIDENCE.dobRange,
-    near: EVIDENCE.dobNear,
-    off: EVIDENCE.dobOff,
-    far: EVIDENCE.dobFar,
-  }[best.relation];
+  // Read at call time: EVIDENCE is exported and may be tuned.
+  const r = best.relation;
+  const effect =
+    r === 'exact' ? EVIDENCE.dobExact
+    : r === 'month' ? EVIDENCE.dobMonth
+    : r === 'year' ? EVIDENCE.dobYear
+    : r === 'range' ? EVIDENCE.dobRange
+    : r === 'near' ? EVIDENCE.dobNear
+    : r === 'off' ? EVIDENCE.dobOff
+    : EVIDENCE.dobFar;
   const detail =
     best.relation === 'exact' ? 'same date of birth'
     : best.relation === 'month' ? 'same year and month of birth (or day and month swapped)'
@@ -186,7 +205,7 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
   if (!schemaCompatible(pq.schema, e.schema)) return undefined;
   const idMatch = pq.documentNumber ? pe.identifiers.get(pq.documentNumber) : undefined;
   const qNames = queryNamesFor(pq, pe.rules);
-  const includeAliases = pq.query.includeAliases !== false;
+  const includeAliases = pq.includeAliases;
   let best: { ns: NameScore; name: PreparedEntityName; qi: number } | undefined;
   let bestStrong: typeof best;
   for (let ni = 0; ni < pe.names.length; ni++) {
@@ -215,7 +234,7 @@ export function scoreEntity(pq: PreparedQuery, pe: PreparedEntity, sim: SimFn = 
     if (dob) extra.push(dob);
     const country = countryFeature(pq, pe);
     if (country) extra.push(country);
-    const g = pq.query.gender;
+    const g = pq.gender;
     if (g && e.gender && g !== e.gender) extra.push({ feature: 'gender', effect: EVIDENCE.genderMismatch, detail: 'gender differs' });
   }
   for (const f of extra) {

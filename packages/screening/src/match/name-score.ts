@@ -9,8 +9,12 @@ import { equivalence, stringSimilarity, tokenSimilarity } from './similarity.ts'
 export interface PreparedName extends AnalyzedName {
   /** Rarity factor per token (1 = ordinary); the index fills it from its document frequencies. */
   rarity: number[];
-  /** Kind weight x rarity per token (derived; refreshed with setRarity). */
-  weights: number[];
+  /**
+   * Kind weight x rarity per token (derived; refreshed with setRarity). A Float64Array: plain arrays
+   * of these switch between integer and double element kinds (a weight of exactly 1 is an integer),
+   * and the scorer was deoptimised each time it met the other kind.
+   */
+  weights: Float64Array;
 }
 
 export type PairKind = 'exact' | 'variant' | 'fuzzy' | 'initial' | 'merged' | 'conflict' | 'legal';
@@ -72,22 +76,40 @@ function baseWeight(kind: number): number {
 
 export function prepareName(a: AnalyzedName, rarity?: number[]): PreparedName {
   const r = rarity ?? a.tokens.map(() => 1);
-  return { ...a, rarity: r, weights: a.tokens.map((_, i) => baseWeight(a.kinds[i]) * r[i]) };
+  return { ...a, rarity: r, weights: weightsOf(a.kinds, r) };
+}
+
+function weightsOf(kinds: number[], rarity: number[]): Float64Array {
+  const w = new Float64Array(kinds.length);
+  for (let i = 0; i < kinds.length; i++) w[i] = baseWeight(kinds[i]) * rarity[i];
+  return w;
+}
+
+/** `w` with `remove` entries at `at` replaced by `insert`. */
+function spliceWeights(w: Float64Array, at: number, remove: number, insert: number[]): Float64Array {
+  const out = new Float64Array(w.length - remove + insert.length);
+  out.set(w.subarray(0, at), 0);
+  out.set(insert, at);
+  out.set(w.subarray(at + remove), at + insert.length);
+  return out;
 }
 
 export function setRarity(n: PreparedName, rarity: number[]): void {
   n.rarity = rarity;
-  n.weights = n.tokens.map((_, i) => baseWeight(n.kinds[i]) * rarity[i]);
+  n.weights = weightsOf(n.kinds, rarity);
 }
 
 const NO_MERGES: boolean[] = [];
+/** Returned (frozen) by scoreNames without `explain`, which records no pairs or missing words. */
+const NO_PAIRS: readonly TokenPair[] = Object.freeze([]);
+const NO_WORDS: readonly string[] = Object.freeze([]);
 
 /** Words of one side after optional joins; `span` keeps how many original words each covers. */
 interface Side {
   tokens: string[];
   kinds: number[];
   abjad: boolean[];
-  weight: number[];
+  weight: Float64Array;
   merged: boolean[];
 }
 
@@ -182,13 +204,14 @@ function applyMerges(s: SimFn, x: Side, y: Side): Side {
     if (best) {
       const { i, span } = best;
       const joined = out.tokens.slice(i, i + span).join('');
-      const w = Math.max(...out.weight.slice(i, i + span).filter((_, k) => out.kinds[i + k] !== TK_PARTICLE), NAME_WEIGHTS.word);
+      let w = NAME_WEIGHTS.word;
+      for (let k = i; k < i + span; k++) if (out.kinds[k] !== TK_PARTICLE && out.weight[k] > w) w = out.weight[k];
       const merged = out.merged.length ? out.merged : out.tokens.map(() => false);
       out = {
         tokens: [...out.tokens.slice(0, i), joined, ...out.tokens.slice(i + span)],
         kinds: [...out.kinds.slice(0, i), TK_WORD, ...out.kinds.slice(i + span)],
         abjad: [...out.abjad.slice(0, i), false, ...out.abjad.slice(i + span)],
-        weight: [...out.weight.slice(0, i), w, ...out.weight.slice(i + span)],
+        weight: spliceWeights(out.weight, i, span, [w]),
         merged: [...merged.slice(0, i), true, ...merged.slice(i + span)],
       };
     }
@@ -226,7 +249,7 @@ function applySplits(s: SimFn, x: Side, y: Side): Side {
       tokens: [...out.tokens.slice(0, i), best.left, best.right, ...out.tokens.slice(i + 1)],
       kinds: [...out.kinds.slice(0, i), TK_WORD, TK_WORD, ...out.kinds.slice(i + 1)],
       abjad: [...out.abjad.slice(0, i), false, false, ...out.abjad.slice(i + 1)],
-      weight: [...out.weight.slice(0, i), out.weight[i], out.weight[i], ...out.weight.slice(i + 1)],
+      weight: spliceWeights(out.weight, i, 1, [out.weight[i], out.weight[i]]),
       merged: [...merged.slice(0, i), true, true, ...merged.slice(i + 1)],
     };
     i++;
@@ -239,7 +262,8 @@ function applyInitialRuns(x: Side, y: Side): Side {
   let out = y;
   // A name made only of initials ("N.N.") identifies nobody.
   if (x.tokens.length < 2) return out;
-  const words = y.kinds.filter((k) => k === TK_WORD).length;
+  let words = 0;
+  for (let j = 0; j < y.kinds.length; j++) if (y.kinds[j] === TK_WORD) words++;
   for (let i = 0; i < x.tokens.length; i++) {
     const t = x.tokens[i];
     if (x.kinds[i] !== TK_WORD || t.length < 2 || t.length > 3 || /[aeiou]/.test(t)) continue;
@@ -255,7 +279,7 @@ function applyInitialRuns(x: Side, y: Side): Side {
         tokens: [...out.tokens.slice(0, j), t, ...out.tokens.slice(j + span)],
         kinds: [...out.kinds.slice(0, j), TK_INITIAL, ...out.kinds.slice(j + span)],
         abjad: [...out.abjad.slice(0, j), false, ...out.abjad.slice(j + span)],
-        weight: [...out.weight.slice(0, j), NAME_WEIGHTS.initial * span, ...out.weight.slice(j + span)],
+        weight: spliceWeights(out.weight, j, span, [NAME_WEIGHTS.initial * span]),
         merged: [...merged.slice(0, j), true, ...merged.slice(j + span)],
       };
       break;
@@ -345,7 +369,8 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
   const nc = c.tokens.length;
   usedQ.fill(0, 0, nq);
   usedC.fill(0, 0, nc);
-  const pairs: TokenPair[] = [];
+  // Without `explain` nothing is recorded: share empty arrays instead of allocating three per call.
+  const pairs: TokenPair[] = explain ? [] : (NO_PAIRS as TokenPair[]);
   let num = 0;
   let den = 0;
   const conflictW = NAME_WEIGHTS.conflict;
@@ -443,8 +468,8 @@ export function scoreNames(queryIn: PreparedName, candIn: PreparedName, simFn: S
       break;
     }
   }
-  const missingInCandidate: string[] = [];
-  const missingInQuery: string[] = [];
+  const missingInCandidate: string[] = explain ? [] : (NO_WORDS as string[]);
+  const missingInQuery: string[] = explain ? [] : (NO_WORDS as string[]);
   for (let i = 0; i < nq; i++) {
     if (usedQ[i]) continue;
     den += q.weight[i] * NAME_WEIGHTS.missingInCandidate;

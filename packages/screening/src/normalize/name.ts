@@ -12,6 +12,7 @@ export const TK_NUMBER = 4;
 export type NameRules = 'person' | 'org' | 'any';
 
 const NO_ABJAD: boolean[] = [];
+const NO_PREFIXES: string[][] = [];
 
 export interface AnalyzedName {
   tokens: string[];
@@ -97,19 +98,45 @@ function reorderComma(raw: string, rules: NameRules): string {
   return `${tail} ${head}`;
 }
 
-function matchLegal(words: string[], at: number, forms: Array<{ tokens: string[] }>): number {
-  for (const f of forms) {
-    if (f.tokens.length > words.length - at) continue;
-    let ok = true;
-    for (let k = 0; k < f.tokens.length; k++) {
-      if (words[at + k] !== f.tokens[k]) {
-        ok = false;
-        break;
-      }
+type LegalForm = { tokens: string[]; cls: string };
+
+/**
+ * Entries of a list of word sequences grouped by first word, in list order: the first sequence
+ * matching at a position is found among the few that start with that word, without scanning them
+ * all for every word of every name.
+ */
+const byFirstWord = new WeakMap<object, Map<string, unknown[]>>();
+
+function groupByFirst<T>(list: T[], first: (x: T) => string): Map<string, T[]> {
+  let map = byFirstWord.get(list) as Map<string, T[]> | undefined;
+  if (!map) {
+    map = new Map();
+    for (const x of list) {
+      const k = first(x);
+      const l = map.get(k);
+      if (l) l.push(x);
+      else map.set(k, [x]);
     }
-    if (ok) return f.tokens.length;
+    byFirstWord.set(list, map as Map<string, unknown[]>);
   }
-  return 0;
+  return map;
+}
+
+function startsWith(words: string[], at: number, seq: string[]): boolean {
+  if (seq.length > words.length - at) return false;
+  for (let k = 0; k < seq.length; k++) if (words[at + k] !== seq[k]) return false;
+  return true;
+}
+
+/** The first legal form (longest first) spelled at `at`, if any. */
+function legalAt(words: string[], at: number, forms: LegalForm[]): LegalForm | undefined {
+  const candidates = groupByFirst(forms, (f) => f.tokens[0]).get(words[at]);
+  if (candidates) for (const f of candidates) if (startsWith(words, at, f.tokens)) return f;
+  return undefined;
+}
+
+function matchLegal(words: string[], at: number, forms: LegalForm[]): number {
+  return legalAt(words, at, forms)?.tokens.length ?? 0;
 }
 
 const analysisCache = new Map<string, AnalyzedName>();
@@ -146,9 +173,11 @@ function analyze(raw: string, rules: NameRules): AnalyzedName {
       // For queries of unknown type, only trust legal forms at the edges of the name: inside a
       // person's name "sa" or "as" are name parts.
       const edge = i === 0 || i >= words.length - 3;
-      const n = rules === 'org' || edge ? matchLegal(words, i, data.legalForms) : 0;
+      const form = rules === 'org' || edge ? legalAt(words, i, data.legalForms) : undefined;
+      const n = form ? form.tokens.length : 0;
       if (n > 0 && n < words.length) {
-        const cls = data.legalForms.find((f) => f.tokens.length === n && f.tokens.every((t, k) => t === words[i + k]))!.cls;
+        // The first form of this length spelled here, as matched (forms are longest first).
+        const cls = form!.cls;
         if (!legal.includes(cls)) legal.push(cls);
         i += n;
         continue;
@@ -165,10 +194,11 @@ function analyze(raw: string, rules: NameRules): AnalyzedName {
     // Leading titles and trailing suffixes go, unless nothing else would be left.
     let start = 0;
     let progress = true;
+    const prefixes = groupByFirst(data.honorificPrefixes, (p) => p[0]);
     while (progress && start < words.length) {
       progress = false;
-      for (const p of data.honorificPrefixes) {
-        if (p.length < words.length - start && p.every((t, k) => words[start + k] === t)) {
+      for (const p of prefixes.get(words[start]) ?? NO_PREFIXES) {
+        if (p.length < words.length - start && startsWith(words, start, p)) {
           start += p.length;
           progress = true;
           break;

@@ -90,13 +90,17 @@ function unLeet(word: string): string {
 
 /** Fold a name to lower-case ASCII words. Punctuation separates words; apostrophes are dropped. */
 export function foldWords(input: string): FoldedWord[] {
-  const nfkc = input.normalize('NFKC');
-  const foreignHan = /[\u00b7\u2027\u30fb\uff65]/.test(nfkc);
+  // Plain ASCII (most names) is already NFKC and NFKD and has no other script: one plain segment,
+  // without the per-character script tests.
+  const ascii = !RE_NON_ASCII.test(input);
+  const nfkc = ascii ? input : input.normalize('NFKC');
+  const foreignHan = !ascii && /[\u00b7\u2027\u30fb\uff65]/.test(nfkc);
   const words: FoldedWord[] = [];
-  for (const seg of segment(nfkc)) {
+  for (const seg of ascii ? [{ kind: 'plain' as const, text: input }] : segment(nfkc)) {
     let text: string;
     if (seg.kind === 'han') text = romaniseHan(seg.text, foreignHan);
     else if (seg.kind === 'abjad') text = anyAscii(seg.text);
+    else if (ascii) text = seg.text;
     else {
       text = seg.text.normalize('NFKD').replace(RE_MARKS, '');
       if (RE_NON_ASCII.test(text)) text = anyAscii(text);
