@@ -187,3 +187,31 @@ test('the other pages render with real data or an honest empty state', async ({ 
     await snap(page, '68-questionnaire-preview');
   }
 });
+
+test("an application's allowed embedding origins are edited, normalised and validated", async ({ page }) => {
+  await login(page);
+  await page.goto(`${e2eEnv().url}/app/applications`);
+  await page.locator('tbody tr').first().click();
+  const origins = page.getByRole('combobox', { name: 'Allowed embedding origins' });
+  await expect(origins).toBeVisible();
+  await origins.fill('HTTPS://Shop.Example.com/');
+  await origins.press('Enter');
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  // The server stores (and the field then shows) the normalised origin.
+  await expect(page.getByText('https://shop.example.com', { exact: true })).toBeVisible();
+  await expect(page.getByText('HTTPS://Shop.Example.com/', { exact: true })).toHaveCount(0);
+  await snap(page, '69-application-allowed-origins');
+
+  // A URL with a path is not an origin: refused with the field named.
+  await origins.fill('https://evil.example/page');
+  await origins.press('Enter');
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  await expect(page.getByRole('alert').filter({ hasText: 'allowedOrigins' })).toBeVisible();
+
+  // Back to "any website" for the other tests.
+  await origins.press('Backspace');
+  await origins.press('Backspace');
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  await expect(page.getByText('https://shop.example.com', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('alert').filter({ hasText: 'allowedOrigins' })).toHaveCount(0);
+});

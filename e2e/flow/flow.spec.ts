@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { buildScenes, fakeCameraLaunchOptions, LAPTOP, PHONE, useScene, type Scenes } from './fake-camera.ts';
-import { freePort, startHarness, tesseraApi, type Harness } from './harness.ts';
+import { backOffice, freePort, startHarness, tesseraApi, type Harness } from './harness.ts';
 
 /**
  * The whole applicant flow in Debian's chromium with a fake camera that plays specimen documents and
@@ -254,6 +254,25 @@ test.describe('camera denied', () => {
   });
 });
 
+/** examples/sdk/server.mjs: an integrator's page embedding the SDK, on another origin than Tessera's. */
+async function startExample(flowId: string) {
+  const port = await freePort();
+  const example = spawn(process.execPath, ['examples/sdk/server.mjs'], {
+    env: { ...process.env, TESSERA_URL: h.url, TESSERA_API_KEY: h.apiKey, TESSERA_FLOW_ID: flowId, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      example.stdout!.on('data', (d: Buffer) => d.toString().includes('SDK example on') && resolve());
+      example.once('exit', (c) => reject(new Error(`example server exited with ${c}`)));
+    });
+  } catch (e) {
+    example.kill();
+    throw e;
+  }
+  return { port, example };
+}
+
 test.describe('web SDK', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -261,16 +280,8 @@ test.describe('web SDK', () => {
     test.setTimeout(180_000);
     const api = tesseraApi(h);
     const flow = await api.createFlow('E2E SDK', [{ id: 'intro', type: 'intro' }, { id: 'selfie', type: 'selfie' }, { id: 'thank-you', type: 'thank_you' }]);
-    const port = await freePort();
-    const example = spawn(process.execPath, ['examples/sdk/server.mjs'], {
-      env: { ...process.env, TESSERA_URL: h.url, TESSERA_API_KEY: h.apiKey, TESSERA_FLOW_ID: flow.id, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const { port, example } = await startExample(flow.id);
     try {
-      await new Promise<void>((resolve, reject) => {
-        example.stdout!.on('data', (d: Buffer) => d.toString().includes('SDK example on') && resolve());
-        example.once('exit', (c) => reject(new Error(`example server exited with ${c}`)));
-      });
       useScene(CAMERA, scenes.laptop.face);
       // Another origin than Tessera's (localhost vs 127.0.0.1): a real cross-origin embed.
       await page.goto(`http://localhost:${port}/`);
@@ -300,6 +311,47 @@ test.describe('web SDK', () => {
       await page.screenshot({ path: 'test-results/screenshots/flow-sdk-03-complete.png' });
     } finally {
       example.kill();
+    }
+  });
+
+  test("an application's allowed origins: an unlisted page gets embedding_not_allowed, a listed one the flow", async ({ page }) => {
+    test.setTimeout(120_000);
+    const api = tesseraApi(h);
+    const bo = await backOffice(h);
+    // The API key that the example page's back end uses belongs to the organisation's first application.
+    const app = (await bo.call<{ data: { id: string }[] }>('GET', '/v1/applications')).data[0];
+    const setOrigins = (allowedOrigins: string[]) => bo.call<{ allowedOrigins: string[] }>('PATCH', `/v1/applications/${app.id}`, { allowedOrigins });
+    const flow = await api.createFlow('E2E SDK origins', [{ id: 'intro', type: 'intro' }, { id: 'selfie', type: 'selfie' }, { id: 'thank-you', type: 'thank_you' }]);
+    const { port, example } = await startExample(flow.id);
+    try {
+      const events = page.locator('#events li');
+      const frame = page.frameLocator('iframe[title="Identity verification"]');
+
+      // Listed: only some other website. The example page (http://localhost:port) is refused.
+      await setOrigins(['https://shop.example.com']);
+      await page.goto(`http://localhost:${port}/`);
+      await expect(frame.getByRole('alert')).toHaveText('This verification cannot be opened inside this website.', { timeout: 30_000 });
+      await expect(frame.getByText('Error code: embedding_not_allowed')).toBeVisible();
+      await expect(frame.getByRole('button', { name: 'Start verification' })).toHaveCount(0);
+      await expect(events.filter({ hasText: 'onError' })).toHaveCount(1);
+      const payload = JSON.parse((await events.filter({ hasText: 'onError' }).locator('span').textContent())!);
+      expect(payload.error.code).toBe('embedding_not_allowed');
+      // The refused page learns nothing about the applicant or the session.
+      expect(payload).toMatchObject({ transactionId: '', externalUserId: null, flowId: '', appKey: null });
+      await expect(events.filter({ hasText: 'onLoad' })).toHaveCount(0);
+      await page.screenshot({ path: 'test-results/screenshots/flow-sdk-origins-01-refused.png' });
+
+      // The same page once listed (written as an integrator might: upper case, trailing slash).
+      expect((await setOrigins(['https://shop.example.com', `HTTP://LOCALHOST:${port}/`])).allowedOrigins).toEqual(['https://shop.example.com', `http://localhost:${port}`]);
+      await page.reload();
+      await expect(frame.getByRole('heading', { name: 'Verify your identity' })).toBeVisible({ timeout: 30_000 });
+      await expect(events.filter({ hasText: 'onLoad' })).toHaveCount(1);
+      await expect(events.filter({ hasText: 'onError' })).toHaveCount(0);
+      await page.screenshot({ path: 'test-results/screenshots/flow-sdk-origins-02-allowed.png' });
+    } finally {
+      example.kill();
+      // Back to "any origin" for the other tests on this server.
+      await setOrigins([]).catch(() => undefined);
     }
   });
 });

@@ -18,6 +18,8 @@ export type Harness = {
   url: string;
   dataDir: string;
   apiKey: string;
+  /** The demo organisation's owner, as `tessera start` prints it (for back-office-only settings). */
+  admin: { email: string; password: string };
   /** Resolves with the next one-time code sent to this address or number. */
   nextCode: (to: string) => Promise<string>;
   webhooks: { url: string; received: { headers: http.IncomingHttpHeaders; body: unknown }[] };
@@ -112,6 +114,10 @@ export async function startHarness(): Promise<Harness> {
     await new Promise((r) => setTimeout(r, 250));
   }
 
+  const login = /Admin login:\s+(\S+) \/ (\S+)/.exec(output);
+  if (!login) throw new Error(`tessera start printed no admin login:\n${output}`);
+  const admin = { email: login[1], password: login[2] };
+
   async function nextCode(to: string): Promise<string> {
     const key = to.startsWith('+') ? to.replace(/[\s()-]/g, '') : to.toLowerCase();
     // Mail goes through the job queue, behind the engines still checking the photos just uploaded.
@@ -134,6 +140,7 @@ export async function startHarness(): Promise<Harness> {
     url,
     dataDir,
     apiKey,
+    admin,
     nextCode,
     webhooks: { url: `http://127.0.0.1:${hookPort}/tessera`, received },
     async stop() {
@@ -167,4 +174,23 @@ export function tesseraApi(h: Pick<Harness, 'url' | 'apiKey'>) {
     applicant: (id: string) =>
       call<{ id: string; status: string; steps?: { id: string; type: string; status: string; attemptsUsed: number; current: { files: { kind: string }[] } | null }[] }>('GET', `/v1/applicants/${id}`),
   };
+}
+
+/** The back office's side, signed in as the demo owner (cookie + CSRF), in test mode. */
+export async function backOffice(h: Pick<Harness, 'url' | 'admin'>) {
+  const res = await fetch(`${h.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.admin) });
+  if (!res.ok) throw new Error(`login → ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  async function call<T>(method: string, p: string, body?: unknown): Promise<T> {
+    const r = await fetch(`${h.url}${p}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, 'x-tessera-mode': 'test', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+  return { call };
 }

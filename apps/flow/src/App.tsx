@@ -4,6 +4,7 @@ import { ApiError, createApi, isFatal, type Extracted, type FlowSession, type Fl
 import type { Bridge, FlowEventPayload } from './bridge.ts';
 import { Ctx } from './context.ts';
 import { markSubmitted, nextAfter, previousAttempt, resumeStep, sdkStepType, thankYouStep, visibleSteps } from './flow-state.ts';
+import { browserEmbeddingContext, embeddingDecision } from './embedding.ts';
 import { LANGUAGES, pickLanguage, setLanguage } from './i18n.ts';
 import { createResultWatcher } from './prefill.ts';
 import { applyStyle } from './theme.ts';
@@ -92,13 +93,24 @@ export function App({ token, bootError, bridge, initialLang, langFromUrl, restar
     if (!api) return;
     try {
       const session = await api.session();
-      sessionRef.current = session;
       applyStyle(session.style);
       if (!langFromUrl && session.lang) {
         const l = pickLanguage(session.lang);
         setLang(l);
         await setLanguage(l);
       }
+      if (!embeddingDecision(browserEmbeddingContext(bridge.parentOrigin()), session.allowedOrigins).allowed) {
+        // A page the application did not list: no steps, and the page learns only the refusal, not who
+        // the applicant is (no session, flow or user ids in the payload).
+        const code = 'embedding_not_allowed';
+        bridge.post('error', {
+          appKey: null, transactionId: '', externalUserId: null, flowId: '', mode: session.mode,
+          error: { code, message: 'This website is not allowed to embed this verification (allowedOrigins of the application).' },
+        });
+        setState({ kind: 'fatal', code });
+        return;
+      }
+      sessionRef.current = session;
       bridge.post('load', payload(session));
       const resumed = session.progress.some((p) => p.status !== 'not_submitted');
       if (restart || resumed) bridge.post('restart', payload(session));

@@ -26,6 +26,8 @@ export type FlowSession = {
   expiresAt: string | null;
   mode: 'test' | 'live';
   appKey: string | null;
+  /** Origins allowed to embed this flow in a frame; empty = any (see embedding.ts). */
+  allowedOrigins: string[];
   applicant: { id: string; status: string; externalUserId: string | null; clientComment: string | null };
   flow: { id: string; steps: FlowStep[]; redirectUrl: string | null };
   style: FlowStyle;
@@ -100,6 +102,7 @@ export function normaliseSession(raw: unknown): FlowSession {
     expiresAt: str(session.expiresAt),
     mode: r.mode === 'live' ? 'live' : 'test',
     appKey: str(r.appKey),
+    allowedOrigins: arr(r.allowedOrigins).filter((o): o is string => typeof o === 'string'),
     applicant: {
       id: String(applicant.id ?? ''),
       status: String(applicant.status ?? ''),

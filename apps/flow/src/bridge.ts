@@ -1,11 +1,13 @@
 import { FLOW_SOURCE, parseSdkMessage, type FlowEventPayload, type SdkToFlow } from '@tessera/web-sdk/protocol';
+import { originOf } from './embedding.ts';
 
 export type { FlowEventPayload };
 type EventType = 'load' | 'start' | 'restart' | 'passStep' | 'complete' | 'error';
 
 /**
  * Talks to the embedding page when the flow runs inside the web SDK's iframe. Events go only to the
- * origin that handed us the token; before that handshake nothing but a contentless "ready" is sent.
+ * origin that handed us the token; before that handshake nothing but a contentless "ready" is sent, to
+ * the parent's origin when the browser tells us (location.ancestorOrigins), else to any.
  */
 export function createBridge() {
   const embedded = window.parent !== window;
@@ -33,11 +35,18 @@ export function createBridge() {
         resolve(msg);
       }
       window.addEventListener('message', onMessage);
-      window.parent.postMessage({ source: FLOW_SOURCE, type: 'ready' }, '*');
+      const ancestor = window.location.ancestorOrigins?.length ? originOf(window.location.ancestorOrigins[0]) : null;
+      window.parent.postMessage({ source: FLOW_SOURCE, type: 'ready' }, ancestor ?? '*');
     });
   }
 
-  return { embedded, post, handshake };
+  return {
+    embedded,
+    post,
+    handshake,
+    /** The origin the SDK's init message came from (our parent), once the handshake is done. */
+    parentOrigin: () => parentOrigin,
+  };
 }
 
 export type Bridge = ReturnType<typeof createBridge>;

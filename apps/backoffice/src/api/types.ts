@@ -44,6 +44,8 @@ export type Application = {
   webhookUrl: string | null;
   webhookHeaders: Record<string, string> | null;
   redirectUrl: string | null;
+  /** Web origins allowed to embed the hosted flow (web SDK); empty = any. */
+  allowedOrigins: string[];
   status: string;
   createdAt: string;
   updatedAt: string;

@@ -226,6 +226,9 @@ const base = {
     addHeader: 'Add header',
     redirectUrl: 'Redirect URL',
     redirectUrlText: 'Where applicants go when they finish the hosted flow.',
+    allowedOrigins: 'Allowed embedding origins',
+    allowedOriginsText:
+      'Websites that may show the verification flow inside their pages with the web SDK, e.g. https://www.example.com (scheme and host, optional port, no path; http only for localhost). Press Enter after each one. Leave empty to allow any website. Links opened directly are not affected.',
     active: 'Active',
     identifiers: 'Identifiers and keys',
     appId: 'Application ID',

@@ -229,6 +229,9 @@ export const es: Dictionary = {
     addHeader: 'Añadir cabecera',
     redirectUrl: 'URL de redirección',
     redirectUrlText: 'A dónde van los solicitantes al terminar el flujo alojado.',
+    allowedOrigins: 'Orígenes permitidos para incrustar',
+    allowedOriginsText:
+      'Sitios web que pueden mostrar el flujo de verificación dentro de sus páginas con el SDK web, p. ej. https://www.example.com (esquema y host, puerto opcional, sin ruta; http solo para localhost). Pulse Intro después de cada uno. Déjelo vacío para permitir cualquier sitio. Los enlaces abiertos directamente no se ven afectados.',
     active: 'Activa',
     identifiers: 'Identificadores y claves',
     appId: 'ID de la aplicación',

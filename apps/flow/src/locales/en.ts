@@ -75,6 +75,8 @@ const en = {
     noToken: 'Open this page from the link you received to start your verification.',
     generic: 'Please try again.', retryStep: 'We need you to do this step again.', session_frozen: 'This verification was paused after too many failed attempts. Contact the company that sent you here.', verification_finished: 'This verification is already finished.', otp_invalid: 'This code is not correct. Check it and try again.', too_large: 'This file is too large. Use a smaller photo.', unsupported_type: 'This file type is not supported. Use a JPEG, PNG or WebP photo.', corrupt_image: 'This image is damaged. Take or choose another photo.', invalid_email: 'This email address is not valid.', target_required: 'Enter where we should send the code.', phone_country_not_allowed: 'Phone numbers from this country are not accepted here.', invalid_code: 'This code is invalid, expired or already used.',
     unsupportedStep: 'This step cannot be completed in this browser.',
+    embedding_not_allowed: 'This verification cannot be opened inside this website.',
+    code: 'Error code: {{code}}',
   },
 };
 export default en;

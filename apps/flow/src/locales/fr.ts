@@ -77,6 +77,8 @@ const fr: Messages = {
     noToken: 'Ouvrez cette page depuis le lien reçu pour commencer la vérification.',
     generic: 'Veuillez réessayer.', retryStep: 'Nous avons besoin que vous refassiez cette étape.', session_frozen: "Cette vérification a été suspendue après trop d'échecs. Contactez l'entreprise qui vous a envoyé ici.", verification_finished: 'Cette vérification est déjà terminée.', otp_invalid: "Ce code n'est pas correct. Vérifiez-le et réessayez.", too_large: 'Ce fichier est trop volumineux. Utilisez une photo plus petite.', unsupported_type: "Ce type de fichier n'est pas pris en charge. Utilisez une photo JPEG, PNG ou WebP.", corrupt_image: 'Cette image est endommagée. Prenez ou choisissez une autre photo.', invalid_email: "Cette adresse e-mail n'est pas valide.", target_required: 'Indiquez où envoyer le code.', phone_country_not_allowed: 'Les numéros de ce pays ne sont pas acceptés ici.', invalid_code: 'Ce code est invalide, expiré ou déjà utilisé.',
     unsupportedStep: 'Cette étape ne peut pas être réalisée dans ce navigateur.',
+    embedding_not_allowed: 'Cette vérification ne peut pas être ouverte dans ce site web.',
+    code: "Code d'erreur : {{code}}",
   },
 };
 export default fr;

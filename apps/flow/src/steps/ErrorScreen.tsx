@@ -2,7 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { Icon } from '../ui/Icon.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
-const KNOWN = ['session_expired', 'session_frozen', 'invalid_token', 'attempts_exhausted', 'country_not_allowed', 'verification_finished', 'noToken', 'network', 'unsupportedStep', 'handoff_invalid'];
+const KNOWN = ['session_expired', 'session_frozen', 'invalid_token', 'attempts_exhausted', 'country_not_allowed', 'verification_finished', 'noToken', 'network', 'unsupportedStep', 'handoff_invalid', 'embedding_not_allowed'];
+/** Codes shown on the screen too: the person can pass them on to the website's support. */
+const SHOW_CODE = ['embedding_not_allowed'];
 
 /** A page for a situation the person cannot fix from inside a step: says what happened and what to do. */
 export function ErrorScreen({ code, onRetry }: { code: string; onRetry?: () => void }) {
@@ -17,6 +19,7 @@ export function ErrorScreen({ code, onRetry }: { code: string; onRetry?: () => v
           <Icon name={code === 'verification_finished' ? 'check' : icon} size={32} />
         </span>
         <p role="alert">{t(key)}</p>
+        {SHOW_CODE.includes(code) && <p className="fineprint">{t('errors.code', { code })}</p>}
       </div>
     </Screen>
   );

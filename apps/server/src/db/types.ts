@@ -108,6 +108,8 @@ export interface ApplicationsTable {
   webhookUrl: string | null;
   webhookHeaders: string | null;
   redirectUrl: string | null;
+  /** Origins allowed to embed the hosted flow (normalised `https://host[:port]`); empty = any origin. */
+  allowedOrigins: Generated<string[]>;
   status: Generated<'active' | 'disabled'>;
   createdAt: CreatedAt;
   updatedAt: Timestamp;

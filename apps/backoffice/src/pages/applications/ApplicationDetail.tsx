@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ActionIcon, Anchor, Button, Grid, Group, Modal, NumberInput, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title, Breadcrumbs, Code } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Grid, Group, Modal, NumberInput, Paper, Stack, Switch, Table, TagsInput, Text, TextInput, Textarea, Title, Breadcrumbs, Code } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconEye, IconKey, IconPlus, IconRefresh, IconTrash, IconX } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
@@ -63,6 +63,7 @@ function Settings({ app }: { app: Application }) {
   const [description, setDescription] = useState(app.description);
   const [webhookUrl, setWebhookUrl] = useState(app.webhookUrl ?? '');
   const [redirectUrl, setRedirectUrl] = useState(app.redirectUrl ?? '');
+  const [origins, setOrigins] = useState<string[]>(app.allowedOrigins ?? []);
   const [headers, setHeaders] = useState<HeaderRow[]>(Object.entries(app.webhookHeaders ?? {}).map(([name, value]) => ({ name, value })));
   const [active, setActive] = useState(app.status === 'active');
   useEffect(() => setActive(app.status === 'active'), [app.status]);
@@ -73,10 +74,13 @@ function Settings({ app }: { app: Application }) {
         description,
         webhookUrl: webhookUrl.trim() || null,
         redirectUrl: redirectUrl.trim() || null,
+        allowedOrigins: origins.map((o) => o.trim()).filter(Boolean),
         webhookHeaders: headers.filter((h) => h.name.trim()).length ? Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])) : null,
         status: active ? 'active' : 'disabled',
       }),
-    onSuccess: async () => {
+    onSuccess: async (saved) => {
+      // The server normalises the origins (lowercase, no trailing slash): show what it stored.
+      setOrigins(saved.allowedOrigins ?? []);
       await qc.invalidateQueries({ queryKey: ['applications'] });
       // The webhook URL and headers feed the application's managed endpoint.
       await qc.invalidateQueries({ queryKey: ['webhooks'] });
@@ -117,6 +121,17 @@ function Settings({ app }: { app: Application }) {
             </Stack>
           </div>
           <TextInput label={t('apps.redirectUrl')} description={t('apps.redirectUrlText')} placeholder="https://example.com/verified" value={redirectUrl} onChange={(e) => setRedirectUrl(e.currentTarget.value)} />
+          <TagsInput
+            label={t('apps.allowedOrigins')}
+            description={t('apps.allowedOriginsText')}
+            placeholder={origins.length ? undefined : 'https://www.example.com'}
+            value={origins}
+            onChange={setOrigins}
+            splitChars={[',', ' ', '\n']}
+            maxTags={50}
+            clearable
+            data-testid="allowed-origins"
+          />
           <Switch label={t('apps.active')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
           <Group justify="flex-end">
             <Button type="submit" loading={m.isPending}>

@@ -4,11 +4,34 @@ import type { AppContext } from '../../context.ts';
 import { scopeOf } from '../../http/auth.ts';
 import { ZIdParam, ZOk, errorResponses, iso } from '../../http/schemas.ts';
 import type { ApiKey, Application } from '../../db/types.ts';
+import { MAX_ALLOWED_ORIGINS, normaliseOrigin } from '../../lib/origins.ts';
 
 const ZHeaders = z
   .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'invalid header name'), z.string().max(1024))
   .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers');
 const ZUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+const ORIGINS_HELP =
+  'Web origins allowed to embed the hosted flow in an iframe (web SDK), e.g. "https://app.example.com" or ' +
+  '"https://example.com:8443". Each entry is a bare origin: https, or http for localhost/127.0.0.1 only; no path, ' +
+  `no wildcards; at most ${MAX_ALLOWED_ORIGINS}. Entries are normalised (lowercase, trailing slash and default ` +
+  'port removed, duplicates dropped). An empty list lets any website embed the flow. Opening the flow directly ' +
+  '(not in a frame) is never restricted.';
+const ZAllowedOrigins = z
+  .array(
+    z
+      .string()
+      .max(300)
+      .transform((s, c) => {
+        const r = normaliseOrigin(s);
+        if (r.ok) return r.origin;
+        c.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      }),
+  )
+  .max(MAX_ALLOWED_ORIGINS)
+  .transform((list) => [...new Set(list)])
+  .describe(ORIGINS_HELP);
 
 const ZApplication = z.object({
   id: z.string(),
@@ -19,6 +42,7 @@ const ZApplication = z.object({
   webhookUrl: z.string().nullable(),
   webhookHeaders: z.record(z.string(), z.string()).nullable(),
   redirectUrl: z.string().nullable(),
+  allowedOrigins: z.array(z.string()).describe(ORIGINS_HELP),
   status: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -62,6 +86,7 @@ export function registerApplicationRoutes(app: ZApp, ctx: AppContext) {
           webhookUrl: ZUrl.nullable().optional(),
           webhookHeaders: ZHeaders.nullable().optional(),
           redirectUrl: ZUrl.nullable().optional(),
+          allowedOrigins: ZAllowedOrigins.optional(),
         }),
         response: { 201: ZApplication.extend({ cryptoKey: z.string() }), ...errorResponses },
       },
@@ -84,7 +109,7 @@ export function registerApplicationRoutes(app: ZApp, ctx: AppContext) {
       config: cfg,
       schema: {
         tags: ['applications'],
-        summary: 'Edit an application: name, webhook URL and headers, redirect URL, status',
+        summary: 'Edit an application: name, webhook URL and headers, redirect URL, allowed embedding origins, status',
         params: ZIdParam('app'),
         body: z.strictObject({
           name: z.string().trim().min(1).max(120).optional(),
@@ -92,6 +117,7 @@ export function registerApplicationRoutes(app: ZApp, ctx: AppContext) {
           webhookUrl: ZUrl.nullable().optional(),
           webhookHeaders: ZHeaders.nullable().optional(),
           redirectUrl: ZUrl.nullable().optional(),
+          allowedOrigins: ZAllowedOrigins.optional(),
           status: z.enum(['active', 'disabled']).optional(),
         }),
         response: { 200: ZApplication, ...errorResponses },

@@ -15,6 +15,8 @@ export type ApplicationInput = {
   webhookUrl?: string | null;
   webhookHeaders?: Record<string, string> | null;
   redirectUrl?: string | null;
+  /** Already validated and normalised (see lib/origins.ts); empty = any origin may embed the flow. */
+  allowedOrigins?: string[];
 };
 
 /** Called inside the transaction that sets or changes an application's webhook URL or headers. */
@@ -86,11 +88,12 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
           webhookUrl: input.webhookUrl ?? null,
           webhookHeaders: input.webhookHeaders ? enc.encryptJson(input.webhookHeaders, id, 'app-secrets') : null,
           redirectUrl: input.redirectUrl ?? null,
+          allowedOrigins: input.allowedOrigins ?? [],
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       if (app.webhookUrl) for (const l of webhookListeners) await l(tx, app, actor);
-      await audit.record(tx, { orgId: scope.orgId, mode: scope.mode, actor, action: 'application.created', targetType: 'application', targetId: id, after: { name: input.name } });
+      await audit.record(tx, { orgId: scope.orgId, mode: scope.mode, actor, action: 'application.created', targetType: 'application', targetId: id, after: { name: input.name, allowedOrigins: app.allowedOrigins } });
       return app;
     },
 
@@ -117,7 +120,7 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
           action: 'application.updated',
           targetType: 'application',
           targetId: id,
-          before: { name: before.name, webhookUrl: before.webhookUrl, redirectUrl: before.redirectUrl, status: before.status },
+          before: { name: before.name, webhookUrl: before.webhookUrl, redirectUrl: before.redirectUrl, allowedOrigins: before.allowedOrigins, status: before.status },
           after: { ...rest, webhookHeaders: webhookHeaders === undefined ? undefined : '[changed]' },
         });
         return after;

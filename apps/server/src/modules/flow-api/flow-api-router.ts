@@ -101,6 +101,9 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
             nextStepId: z.string().nullable(),
             contact: z.object({ email: z.string().nullable(), phone: z.string().nullable() }).describe('masked, for the OTP steps'),
             appKey: z.string().nullable(),
+            allowedOrigins: z
+              .array(z.string())
+              .describe("Origins allowed to embed this flow in an iframe (the application's allowedOrigins); empty = any. The flow refuses to run inside a frame of any other origin."),
             mode: z.enum(['live', 'test']),
           }),
           ...errorResponses,
@@ -110,7 +113,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
     async (req) => {
       const { session, a, definition, steps } = await load(req);
       const review = (a.review ?? {}) as { clientComment?: string; rejectType?: string; retrySteps?: string[] };
-      const app2 = a.applicationId ? await ctx.db.selectFrom('applications').select('clientKey').where('id', '=', a.applicationId).executeTakeFirst() : null;
+      const app2 = a.applicationId ? await ctx.db.selectFrom('applications').select(['clientKey', 'allowedOrigins']).where('id', '=', a.applicationId).executeTakeFirst() : null;
       return {
         session: { id: session.id, expiresAt: session.expiresAt.toISOString(), lang: session.lang ?? a.lang ?? definition.settings.language, onDemand: !!session.flowVersionId },
         applicant: { id: a.id, status: a.status, externalUserId: a.externalUserId, review: { clientComment: review.clientComment ?? null, rejectType: review.rejectType ?? null, retrySteps: review.retrySteps ?? [] } },
@@ -126,6 +129,7 @@ export function registerFlowApiRoutes(app: ZApp, ctx: AppContext) {
           phone: a.phoneEnc ? maskPhone(ctx.crypto.decrypt(a.phoneEnc, a.id)) : null,
         },
         appKey: app2?.clientKey ?? null,
+        allowedOrigins: app2?.allowedOrigins ?? [],
         mode: a.mode,
       };
     },
