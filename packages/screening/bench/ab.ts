@@ -6,41 +6,20 @@
  * An A/A run (the same code on both sides) shows a bias of a few percent against the engine built
  * second ('this'): compare differences against that, not against zero.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { readLists, scanListsDir } from '../src/lists.ts';
-import type { ScreeningQuery } from '../src/query.ts';
 import { buildIndex } from '../src/search-index.ts';
-import type { Entity } from '../src/types.ts';
+import { cpuMs as cpu, evalRows, loadEntities, pct, requireSharedData, toQuery } from './data.ts';
 
+requireSharedData('A/B harness');
 const other = resolve(process.argv[2] ?? '../../.base/packages/screening/src');
-const ev = '/work/shared/data/screening-eval/';
-const csv = (p: string): Record<string, string>[] => parse(readFileSync(ev + p), { columns: true, skip_empty_lines: true, relax_quotes: true });
-function toQuery(r: Record<string, string>): ScreeningQuery {
-  const q: ScreeningQuery = { name: r.full_name };
-  const dob = r.date_of_birth?.trim();
-  if (dob) {
-    const m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(dob);
-    if (m) q.birthDate = [m[1], m[2]?.padStart(2, '0'), m[3]?.padStart(2, '0')].filter(Boolean).join('-');
-  }
-  if (r.nationality?.trim()) q.countries = [r.nationality.trim()];
-  if (r.gender === 'male' || r.gender === 'female') q.gender = r.gender;
-  return q;
-}
-const treated = csv('cgb_positives_un_treated.csv');
-const batch = [...treated.slice(0, 500), ...csv('negatives/cgb_negatives_us.csv'), ...treated, ...csv('cgb_positives_un_untreated.csv')].map(toQuery).slice(0, Number(process.env.N ?? 1e9));
-const entities: Entity[] = [];
-for await (const e of readLists(scanListsDir('/work/shared/data/sanctions'))) entities.push(e);
+const { treated, negatives, untreated } = evalRows();
+const batch = [...treated.slice(0, 500), ...negatives, ...treated, ...untreated].map(toQuery).slice(0, Number(process.env.N ?? 1e9));
+const entities = await loadEntities();
 const otherMod = (await import(`${other}/search-index.ts`)) as typeof import('../src/search-index.ts');
 const engines = [
   { name: 'other', index: otherMod.buildIndex(entities), cpu: 0, times: [] as number[] },
   { name: 'this', index: buildIndex(entities), cpu: 0, times: [] as number[] },
 ];
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const CHUNK = 200;
 let diff = 0;
 for (let i = 0; i < batch.length; i += CHUNK) {
@@ -59,7 +38,6 @@ for (let i = 0; i < batch.length; i += CHUNK) {
   }
   for (let k = 0; k < chunk.length; k++) if (out[0][k] !== out[1][k]) diff++;
 }
-const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))];
 for (const e of engines) {
   const s = [...e.times].sort((a, b) => a - b);
   const lat = e.times.slice(0, 2000).sort((a, b) => a - b);

@@ -4,42 +4,25 @@
  * and writes bench-results/screening.json. Optional: BENCH_SYNTHETIC=<names> adds synthetic person
  * entities (recombined from real name words) to measure latency on a larger corpus.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import { ScreeningPool, type BatchItem } from '../src/batch/pool.ts';
-import { readLists, scanListsDir } from '../src/lists.ts';
 import { foldWords } from '../src/normalize/text.ts';
 import type { ScreeningQuery, ScreeningResult } from '../src/query.ts';
 import { buildIndex, type ScreeningIndex } from '../src/search-index.ts';
 import type { Entity } from '../src/types.ts';
 import { FuseSearch, JaroWinklerScan, type BaselineHit } from './baselines.ts';
+import { cpuMs, evalDir, evalRows, jsonl, loadEntities, pct, querySets, requireSharedData, toQuery } from './data.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../../..');
-const shared = process.env.TESSERA_SHARED_DATA ?? resolve(repoRoot, '../shared/data');
-const listsDir = join(shared, 'sanctions');
-const evalDir = join(shared, 'screening-eval');
-if (!existsSync(listsDir) || !existsSync(evalDir)) {
-  console.log(`screening bench skipped: ${listsDir} or ${evalDir} not found (set TESSERA_SHARED_DATA)`);
-  process.exit(0);
-}
+requireSharedData('screening bench');
 
 const THRESHOLD = 70;
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadAverageAtStart: loadavg()[0] };
-/** CPU time (user + system, all threads of this process) in ms: unlike wall time, not inflated by other processes. */
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const log = (s: string) => console.log(s);
 const gc = (globalThis as { gc?: () => void }).gc;
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
 
 function latency(times: number[]) {
   const s = [...times].sort((a, b) => a - b);
@@ -54,17 +37,6 @@ function prf(tp: number, fp: number, fn: number) {
   return { precision: +precision.toFixed(3), recall: +recall.toFixed(3), f1: +f1.toFixed(3), tp, fp, fn };
 }
 
-function csv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path), { columns: true, skip_empty_lines: true, relax_quotes: true });
-}
-
-function jsonl<T>(path: string): T[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
-}
-
 const foldKey = (s: string) =>
   foldWords(s)
     .map((w) => w.text)
@@ -73,9 +45,7 @@ const foldKey = (s: string) =>
 
 // ---------------------------------------------------------------- lists and index
 let t = performance.now();
-const groups = scanListsDir(listsDir);
-const entities: Entity[] = [];
-for await (const e of readLists(groups)) entities.push(e);
+const entities: Entity[] = await loadEntities();
 const parseMs = performance.now() - t;
 const counts: Record<string, number> = {};
 for (const e of entities) counts[e.source] = (counts[e.source] ?? 0) + 1;
@@ -118,9 +88,9 @@ type Pair = { query: string; candidate: string; expected: boolean; schema?: stri
 const devPairs = jsonl<Pair>(join(evalDir, 'name_pairs_dev.jsonl'));
 const yentePairs = jsonl<Pair & { query_dob?: string }>(join(evalDir, 'yente_un_treated_vs_untreated.jsonl'));
 const crossScript = jsonl<Pair>(join(evalDir, 'watchman_cross_script_pairs.jsonl'));
-const treated = csv(join(evalDir, 'cgb_positives_un_treated.csv'));
-const untreated = csv(join(evalDir, 'cgb_positives_un_untreated.csv'));
-const negatives = csv(join(evalDir, 'negatives/cgb_negatives_us.csv'));
+const rows = evalRows();
+const { treated, untreated, negatives } = rows;
+const queries = querySets(rows);
 
 const schemaOf = (s?: string): ScreeningQuery['schema'] =>
   s === 'Person' ? 'person' : s === 'Company' || s === 'Organization' || s === 'LegalEntity' ? 'organization' : s === 'Vessel' ? 'vessel' : 'any';
@@ -128,18 +98,6 @@ const entitySchema = (s?: string): Entity['schema'] => {
   const q = schemaOf(s);
   return q === 'any' ? 'unknown' : q!;
 };
-
-function toQuery(r: Record<string, string>): ScreeningQuery {
-  const q: ScreeningQuery = { name: r.full_name };
-  const dob = r.date_of_birth?.trim();
-  if (dob) {
-    const m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(dob);
-    if (m) q.birthDate = [m[1], m[2]?.padStart(2, '0'), m[3]?.padStart(2, '0')].filter(Boolean).join('-');
-  }
-  if (r.nationality?.trim()) q.countries = [r.nationality.trim()];
-  if (r.gender === 'male' || r.gender === 'female') q.gender = r.gender;
-  return q;
-}
 
 // Expected UN entity of each positive row: the UN record carrying the untreated name.
 const unByName = new Map<string, Set<string>>();
@@ -197,7 +155,7 @@ accuracy.crossScriptPairs = { rows: crossScript.length, tessera: pairRecall(cros
 log(`UN treated-vs-untreated pairs (${yentePairs.length}) recall: ${JSON.stringify(accuracy.yentePairs)}; cross-script pairs recall ${JSON.stringify(accuracy.crossScriptPairs)}`);
 
 // ---------------------------------------------------------------- single-query latency (one core)
-const latencyQueries: ScreeningQuery[] = [...treated.slice(0, 500).map(toQuery), ...negatives.slice(0, 1500).map(toQuery)];
+const latencyQueries = queries.latency;
 for (const q of latencyQueries.slice(0, 300)) index.search(q);
 const times: number[] = [];
 const cpuTimes: number[] = [];
@@ -236,7 +194,7 @@ const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? availableParalle
 t = performance.now();
 const pool = await ScreeningPool.create({ entities, workers });
 const poolStartMs = performance.now() - t;
-const batchQueries: ScreeningQuery[] = [...negatives.map(toQuery), ...treated.map(toQuery), ...untreated.map(toQuery)];
+const batchQueries = queries.batch;
 t = performance.now();
 const batchCpu0 = cpuMs();
 const batch = await pool.searchBatch(batchQueries);

@@ -7,44 +7,14 @@
  * digest of every result so that two versions of the engine can be compared for identical output.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
-import { readLists, scanListsDir } from '../src/lists.ts';
-import type { ScreeningQuery } from '../src/query.ts';
 import { buildIndex } from '../src/search-index.ts';
-import type { Entity } from '../src/types.ts';
+import { cpuMs as cpu, loadEntities, pct, querySets, requireSharedData } from './data.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const shared = process.env.TESSERA_SHARED_DATA ?? resolve(here, '../../../../shared/data');
-const listsDir = existsSync(join(shared, 'sanctions')) ? join(shared, 'sanctions') : '/work/shared/data/sanctions';
-const evalDir = join(dirname(listsDir), 'screening-eval');
-const csv = (p: string): Record<string, string>[] => parse(readFileSync(p), { columns: true, skip_empty_lines: true, relax_quotes: true });
-function toQuery(r: Record<string, string>): ScreeningQuery {
-  const q: ScreeningQuery = { name: r.full_name };
-  const dob = r.date_of_birth?.trim();
-  if (dob) {
-    const m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(dob);
-    if (m) q.birthDate = [m[1], m[2]?.padStart(2, '0'), m[3]?.padStart(2, '0')].filter(Boolean).join('-');
-  }
-  if (r.nationality?.trim()) q.countries = [r.nationality.trim()];
-  if (r.gender === 'male' || r.gender === 'female') q.gender = r.gender;
-  return q;
-}
-const treated = csv(join(evalDir, 'cgb_positives_un_treated.csv'));
-const untreated = csv(join(evalDir, 'cgb_positives_un_untreated.csv'));
-const negatives = csv(join(evalDir, 'negatives/cgb_negatives_us.csv'));
-const entities: Entity[] = [];
-for await (const e of readLists(scanListsDir(listsDir))) entities.push(e);
-const index = buildIndex(entities);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))];
-const latencyQueries = [...treated.slice(0, 500).map(toQuery), ...negatives.slice(0, 1500).map(toQuery)];
+requireSharedData('screening profile');
+const { latency: latencyQueries, batch } = querySets();
+const index = buildIndex(await loadEntities());
 if (!process.env.COLD) for (const q of latencyQueries.slice(0, 300)) index.search(q);
 const rounds = process.env.COLD ? 0 : Number(process.env.ROUNDS ?? 1);
 const times: number[] = [];
@@ -79,7 +49,6 @@ if (process.env.REWARM && spans.length) {
   }
 }
 if (process.env.SLOW) console.log(slow.sort((a, b) => b[0] - a[0]).slice(0, 30));
-const batch = [...negatives.map(toQuery), ...treated.map(toQuery), ...untreated.map(toQuery)];
 for (let round = 0; round < Number(process.env.BATCH_ROUNDS ?? 1); round++) {
 const hash = createHash('sha256');
 const digests: string[] = [];
