@@ -24,7 +24,7 @@ export function demoServiceFactory(deps: {
   config: Config;
   crypto: Crypto;
   orgs: Pick<TOrgService, 'createOrganisation'>;
-  applications: Pick<TApplicationService, 'createKeyForDefaultApp' | 'revokeKey'>;
+  applications: Pick<TApplicationService, 'createKeyForDefaultApp' | 'revokeKey' | 'forgetVerifiedKeys'>;
   auth: Pick<TAuthService, 'hashPassword'>;
 }) {
   const { db, crypto } = deps;
@@ -93,6 +93,7 @@ export function demoServiceFactory(deps: {
           out[mode] = r.secret;
         }
       });
+      deps.applications.forgetVerifiedKeys();
       return out;
     },
   };
