@@ -158,6 +158,8 @@ export interface AuditHeadsTable {
   chain: string;
   seq: number;
   hash: string;
+  /** The hash this head replaced (the new row's prev_hash); null on heads written before 0011. */
+  prevHash: string | null;
 }
 
 export interface IdempotencyKeysTable {

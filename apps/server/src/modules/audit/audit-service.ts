@@ -80,11 +80,8 @@ function rowHash(prevHash: string, seq: number, content: string): string {
 export type TAuditService = ReturnType<typeof auditServiceFactory>;
 
 export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
-  /**
-   * Appends to the organisation's chain inside the caller's transaction, so the audit row commits or rolls
-   * back with the change it describes. The head row lock serialises writers of one organisation only.
-   */
-  async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
+  /** The row an entry becomes, its chain and the content its hash covers. */
+  function prepare(entry: AuditEntry) {
     const orgId = entry.orgId ?? GLOBAL_CHAIN;
     const chain = chainOf(orgId, entry.targetId ?? entry.actor.id);
     const row = {
@@ -105,27 +102,41 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
       before: (scrub(entry.before) ?? null) as AuditRow['before'],
       after: (scrub(entry.after) ?? null) as AuditRow['after'],
     };
-    const content = rowContent(row);
-    // One statement locks the chain's head, appends the row hashed onto it, and moves the head: the head
-    // lock is held for the rest of the caller's transaction, so appends to one chain are serialised.
-    const append = () =>
-      sql<{ seq: number }>`
-        WITH h AS (SELECT seq, hash FROM audit_heads WHERE chain = ${chain} FOR UPDATE),
-        ins AS (
-          INSERT INTO audit_log (org_id, chain, seq, id, at, mode, actor_type, actor_id, actor_label, ip, user_agent, os, browser, action, target_type, target_id, before, after, prev_hash, hash)
-          SELECT ${orgId}, ${chain}, h.seq + 1, ${row.id}, ${row.at}, ${row.mode}, ${row.actorType}, ${row.actorId}, ${row.actorLabel}, ${row.ip}, ${row.userAgent}, ${row.os}, ${row.browser},
-                 ${row.action}, ${row.targetType}, ${row.targetId}, ${row.before === null ? null : JSON.stringify(row.before)}::jsonb, ${row.after === null ? null : JSON.stringify(row.after)}::jsonb,
-                 h.hash, encode(sha256(convert_to(h.hash || ':' || (h.seq + 1)::text || ':' || ${content}, 'UTF8')), 'hex')
-          FROM h
-          RETURNING seq, hash)
-        UPDATE audit_heads SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_heads.chain = ${chain}
-        RETURNING audit_heads.seq`.execute(tx);
-    const r = await append();
-    if (r.rows.length) return;
-    // First entry of this chain: create its head, then append.
-    await tx.insertInto('auditHeads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
-    const again = await append();
-    if (!again.rows.length) throw new Error('audit chain head missing');
+    return { chain, row, content: rowContent(row) };
+  }
+
+  /**
+   * Two CTEs (audit_head, audit_row) that append an entry to its chain: the upsert creates the chain's head
+   * or, when it exists, locks it and moves it on (hash = SHA-256(prevHash ":" seq ":" content), the formula
+   * `verify` recomputes), keeping the hash it replaced for the new row. The head lock is held until the
+   * statement's transaction commits, so appends to one chain are serialised. With `onlyIf` (the name of
+   * an earlier CTE), nothing is appended unless that CTE returned a row.
+   */
+  function appendCtes(entry: AuditEntry, onlyIf?: string) {
+    const { chain, row, content } = prepare(entry);
+    const gate = onlyIf ? sql`WHERE EXISTS (SELECT 1 FROM ${sql.table(onlyIf)})` : sql``;
+    return sql`audit_head AS (
+        INSERT INTO audit_heads (chain, seq, hash, prev_hash)
+        SELECT ${chain}, 1, encode(sha256(convert_to(${GENESIS}::text || ':1:' || ${content}::text, 'UTF8')), 'hex'), ${GENESIS} ${gate}
+        ON CONFLICT (chain) DO UPDATE SET seq = audit_heads.seq + 1, prev_hash = audit_heads.hash,
+          hash = encode(sha256(convert_to(audit_heads.hash || ':' || (audit_heads.seq + 1)::text || ':' || ${content}::text, 'UTF8')), 'hex')
+        RETURNING seq, hash, prev_hash),
+      audit_row AS (
+        INSERT INTO audit_log (org_id, chain, seq, id, at, mode, actor_type, actor_id, actor_label, ip, user_agent, os, browser, action, target_type, target_id, before, after, prev_hash, hash)
+        SELECT ${row.orgId}, ${chain}, h.seq, ${row.id}, ${row.at}, ${row.mode}, ${row.actorType}, ${row.actorId}, ${row.actorLabel}, ${row.ip}, ${row.userAgent}, ${row.os}, ${row.browser},
+               ${row.action}, ${row.targetType}, ${row.targetId}, ${row.before === null ? null : JSON.stringify(row.before)}::jsonb, ${row.after === null ? null : JSON.stringify(row.after)}::jsonb,
+               h.prev_hash, h.hash
+        FROM audit_head h
+        RETURNING seq)`;
+  }
+
+  /**
+   * Appends to the entry's chain inside the caller's transaction, so the audit row commits or rolls back
+   * with the change it describes. Callers make it their last statement, so the head lock is held briefly.
+   */
+  async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
+    const r = await sql<{ seq: number }>`WITH ${appendCtes(entry)} SELECT seq FROM audit_row`.execute(tx);
+    if (r.rows.length !== 1) throw new Error('audit entry not appended');
   }
 
   async function list(
@@ -177,5 +188,5 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
     return { ok: problems.length === 0, chains: chains.size, rows, problems };
   }
 
-  return { record, list, verify };
+  return { record, appendCtes, list, verify };
 }
