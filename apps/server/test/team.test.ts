@@ -81,6 +81,18 @@ describe('applications and API keys', () => {
     expect(after.body.error.code).toBe('invalid_api_key');
   });
 
+  it('refuses a just-used key at once when its application is disabled, and accepts it again when re-enabled', async () => {
+    // Verified keys are remembered for a few seconds: a status change must not wait for that.
+    const o = await newOrg(t);
+    const created = await o.owner.post(`/v1/applications/${o.appId}/keys`, { name: 'cached' });
+    const api = new Client(t, created.body.secret);
+    expect((await api.get('/v1/audit?limit=1')).status).toBe(200);
+    expect((await o.owner.patch(`/v1/applications/${o.appId}`, { status: 'disabled' })).status).toBe(200);
+    expect((await api.get('/v1/audit?limit=1')).status).toBe(401);
+    expect((await o.owner.patch(`/v1/applications/${o.appId}`, { status: 'active' })).status).toBe(200);
+    expect((await api.get('/v1/audit?limit=1')).status).toBe(200);
+  });
+
   it('answers 429 with Retry-After past the per-key rate limit', async () => {
     const o = await newOrg(t);
     const created = await o.owner.post(`/v1/applications/${o.appId}/keys`, { name: 'slow', rateLimitPerMinute: 3 });
