@@ -8,7 +8,8 @@
  *   on native PostgreSQL (`--pgvector-db postgres`, the default: DATABASE_URL, else a throwaway cluster
  *   from Debian's binaries; skipped with a message without PostgreSQL or pgvector) and/or PGlite
  *   (`--pgvector-db pglite`, single-threaded WebAssembly: the 100k HNSW build takes minutes); HNSW
- *   searched at each `--pgvector-ef-search` (default 40,100,200,400,1000) and as the server does.
+ *   built with `--pgvector-m` (16) and `--pgvector-ef-construction` (64), searched at each
+ *   `--pgvector-ef-search` (default 40,100,200,400,1000) and as the server does.
  * - model load time and RSS.
  *
  * Reads TESSERA_SHARED_DATA (default <repo>/../shared/data); the accuracy part is skipped when the
@@ -38,6 +39,9 @@ const argValue = (name: string): string | undefined => {
 const only = new Set((argValue('--only') ?? 'accuracy,index,pgvector').split(','));
 const pgSizes = (argValue('--pgvector-sizes') ?? '100000').split(',').map(Number);
 const pgEfSearch = (argValue('--pgvector-ef-search') ?? '40,100,200,400,1000').split(',').map(Number);
+// pgvector's defaults, which the server's index uses; larger values trade build time for recall.
+const hnswM = Number(argValue('--pgvector-m') ?? 16);
+const hnswEfConstruction = Number(argValue('--pgvector-ef-construction') ?? 64);
 const pgDbs = (argValue('--pgvector-db') ?? 'postgres').split(',').map((d) => {
   if (d !== 'postgres' && d !== 'pglite') throw new Error(`--pgvector-db takes postgres, pglite or both, not ${d}`);
   return d;
@@ -334,9 +338,9 @@ async function pgvectorBench(real: Float32Array[], kind: 'pglite' | 'postgres'):
       await db.exec('VACUUM ANALYZE face');
       const loadAtBuild = os.loadavg()[0]!;
       const t1 = performance.now();
-      await db.exec('CREATE INDEX face_hnsw ON face USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)');
+      await db.exec(`CREATE INDEX face_hnsw ON face USING hnsw (embedding vector_cosine_ops) WITH (m = ${hnswM}, ef_construction = ${hnswEfConstruction})`);
       const indexMs = performance.now() - t1;
-      console.log(`  ${db.label}, ${n.toLocaleString('en')} vectors: insert ${Math.round(insertMs / 1000)} s, HNSW build ${Math.round(indexMs / 1000)} s (load average ${loadAtBuild.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end)`);
+      console.log(`  ${db.label}, ${n.toLocaleString('en')} vectors: insert ${Math.round(insertMs / 1000)} s, HNSW (m ${hnswM}, ef_construction ${hnswEfConstruction}) build ${Math.round(indexMs / 1000)} s (load average ${loadAtBuild.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end)`);
       // Same probes as the in-process rows: a stored vector perturbed to a same-person-like distance.
       const queries = probes.map((p) => perturb(p.v, PROBE_NOISE, next));
       const probeDistance = queries.reduce((s, q, i) => s + cosineDistance(q, probes[i]!.v), 0) / queries.length;
@@ -397,6 +401,7 @@ async function pgvectorBench(real: Float32Array[], kind: 'pglite' | 'postgres'):
         vectors: n,
         insertMs: Math.round(insertMs),
         hnswBuildMs: Math.round(indexMs),
+        hnswParams: { m: hnswM, efConstruction: hnswEfConstruction },
         loadavgAtBuild: Math.round(loadAtBuild * 10) / 10,
         hnsw,
         exactScan: { search: percentiles(exactRun.times), loadavg: Math.round(exactRun.load * 10) / 10, probeSourceFoundAt1: found / queries.length },
