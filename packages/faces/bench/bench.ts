@@ -169,7 +169,7 @@ function syntheticSource(real: Float32Array[], dim = 128): () => Float32Array {
  * Noise mixed into a stored vector to make a probe: gives a cosine distance around 0.03, the median
  * distance between two photos of the same person on the deepface set.
  */
-const PROBE_NOISE = 0.45;
+const PROBE_NOISE = Number(argValue('--probe-noise') ?? 0.45);
 
 function perturb(v: Float32Array, amount: number, next: () => Float32Array): Float32Array {
   const noise = next();
