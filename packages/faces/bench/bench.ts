@@ -4,7 +4,12 @@
  * - accuracy: every same-person and every different-person pair from deepface/identities.json:
  *   accuracy at the default threshold, TPR at FPR 1 % / 0.1 %, AUC, per-image detect+embed time.
  * - index: 1:N search latency of the in-process index over 100k and 1M synthetic embeddings.
- * - pgvector: the same over PGlite + pgvector HNSW (sizes via --pgvector-sizes, default 100000).
+ * - pgvector: the same with pgvector, exact scan and HNSW (sizes via --pgvector-sizes, default 100000),
+ *   on native PostgreSQL (`--pgvector-db postgres`, the default: DATABASE_URL, else a throwaway cluster
+ *   from Debian's binaries; skipped with a message without PostgreSQL or pgvector) and/or PGlite
+ *   (`--pgvector-db pglite`, single-threaded WebAssembly: the 100k HNSW build takes minutes); HNSW
+ *   built with `--pgvector-m` (16) and `--pgvector-ef-construction` (64), searched at each
+ *   `--pgvector-ef-search` (default 40,100,200,400,1000) and as the server does.
  * - model load time and RSS.
  *
  * Reads TESSERA_SHARED_DATA (default <repo>/../shared/data); the accuracy part is skipped when the
@@ -33,6 +38,14 @@ const argValue = (name: string): string | undefined => {
 };
 const only = new Set((argValue('--only') ?? 'accuracy,index,pgvector').split(','));
 const pgSizes = (argValue('--pgvector-sizes') ?? '100000').split(',').map(Number);
+const pgEfSearch = (argValue('--pgvector-ef-search') ?? '40,100,200,400,1000').split(',').map(Number);
+// pgvector's defaults, which the server's index uses; larger values trade build time for recall.
+const hnswM = Number(argValue('--pgvector-m') ?? 16);
+const hnswEfConstruction = Number(argValue('--pgvector-ef-construction') ?? 64);
+const pgDbs = (argValue('--pgvector-db') ?? 'postgres').split(',').map((d) => {
+  if (d !== 'postgres' && d !== 'pglite') throw new Error(`--pgvector-db takes postgres, pglite or both, not ${d}`);
+  return d;
+});
 const indexSizes = (argValue('--index-sizes') ?? '100000,1000000').split(',').map(Number);
 
 const results: Record<string, unknown> = {
@@ -110,6 +123,17 @@ async function accuracy(engine: FaceEngine): Promise<Float32Array[]> {
   return [...embeddings.values()];
 }
 
+/** Embeddings of the deepface photos, for the shape of the synthetic vectors. */
+async function realEmbeddings(engine: FaceEngine): Promise<Float32Array[]> {
+  const identities = JSON.parse(readFileSync(path.join(faceDir, 'identities.json'), 'utf8')) as Record<string, string[]>;
+  const out: Float32Array[] = [];
+  for (const file of Object.values(identities).flat()) {
+    const face = (await engine.detect(readFileSync(path.join(faceDir, file)), { embeddings: true })).faces[0];
+    if (face?.embedding) out.push(face.embedding);
+  }
+  return out;
+}
+
 /**
  * Synthetic embeddings shaped like real ones: face embeddings share a large mean component, so
  * random unit vectors would make search look easier than it is. Sample from a Gaussian with the
@@ -145,7 +169,7 @@ function syntheticSource(real: Float32Array[], dim = 128): () => Float32Array {
  * Noise mixed into a stored vector to make a probe: gives a cosine distance around 0.03, the median
  * distance between two photos of the same person on the deepface set.
  */
-const PROBE_NOISE = 0.45;
+const PROBE_NOISE = Number(argValue('--probe-noise') ?? 0.45);
 
 function perturb(v: Float32Array, amount: number, next: () => Float32Array): Float32Array {
   const noise = next();
@@ -195,66 +219,200 @@ async function indexBench(real: Float32Array[]): Promise<void> {
   results.inProcessIndex = out;
 }
 
-async function pgvectorBench(real: Float32Array[]): Promise<void> {
+/** One database for the pgvector rows: PGlite (WebAssembly, in process) or a native PostgreSQL. */
+type BenchDb = {
+  label: string;
+  exec(sql: string): Promise<void>;
+  /** Ids and distances in the order the database returned them. */
+  nearest(sql: string, q: string): Promise<Array<{ id: number; distance: number }>>;
+  insert(ids: number[], literals: string[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+const vectorLiteral = (v: Float32Array): string => '[' + Array.from(v, (x) => x.toFixed(6)).join(',') + ']';
+
+async function openPglite(): Promise<BenchDb> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
-  const out: Record<string, unknown> = {};
-  for (const n of pgSizes) {
-    const db = await PGlite.create({ extensions: { vector } });
-    await db.exec('CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE face (id int PRIMARY KEY, embedding vector(128) NOT NULL);');
-    const next = syntheticSource(real);
-    const probes: Array<{ id: number; v: Float32Array }> = [];
-    const lit = (v: Float32Array): string => '[' + Array.from(v, (x) => x.toFixed(6)).join(',') + ']';
-    const t0 = performance.now();
-    const batch = 1000;
-    for (let start = 0; start < n; start += batch) {
-      const rows: string[] = [];
-      for (let i = start; i < Math.min(n, start + batch); i++) {
-        const v = next();
-        if (i % Math.floor(n / 200) === 0 && probes.length < 200) probes.push({ id: i, v });
-        rows.push(`(${i},'${lit(v)}')`);
-      }
-      await db.exec(`INSERT INTO face VALUES ${rows.join(',')}`);
-    }
-    const insertMs = performance.now() - t0;
-    const t1 = performance.now();
-    await db.exec('CREATE INDEX face_hnsw ON face USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)');
-    const indexMs = performance.now() - t1;
-    const queries = probes.map((p) => perturb(p.v, PROBE_NOISE, next));
-    const search = async (label: string, setup: string): Promise<{ ids: number[][]; times: number[] }> => {
-      await db.exec(setup);
-      const ids: number[][] = [];
-      const times: number[] = [];
-      for (const q of queries) {
-        const t = performance.now();
-        const r = await db.query<{ id: number }>('SELECT id FROM face ORDER BY embedding <=> $1 LIMIT 10', [lit(q)]);
-        times.push(performance.now() - t);
-        ids.push(r.rows.map((row) => row.id));
-      }
-      console.log(`  PGlite pgvector ${label}, ${n.toLocaleString('en')} vectors: p50 ${ms(quantile([...times].sort((a, b) => a - b), 0.5))} ms, p99 ${ms(quantile([...times].sort((a, b) => a - b), 0.99))} ms`);
-      return { ids, times };
-    };
-    const exactRun = await search('exact scan (index disabled)', 'SET enable_indexscan = off');
-    await db.exec('RESET enable_indexscan');
-    const hnsw: Record<string, unknown> = {};
-    for (const ef of [40, 100, 200]) {
-      const run = await search(`HNSW (m 16, ef_construction 64, ef_search ${ef})`, `SET hnsw.ef_search = ${ef}`);
-      let top1 = 0;
-      let top10 = 0;
-      exactRun.ids.forEach((truth, i) => {
-        const got = run.ids[i]!;
-        if (got[0] === truth[0]) top1++;
-        top10 += got.filter((id) => truth.includes(id)).length / Math.max(1, truth.length);
-      });
-      const r = { search: percentiles(run.times), recallAt1VsExact: top1 / queries.length, recallAt10VsExact: Math.round((top10 / queries.length) * 1000) / 1000 };
-      hnsw[`efSearch${ef}`] = r;
-      console.log(`    recall vs exact scan: @1 ${pct(r.recallAt1VsExact)}, @10 ${pct(r.recallAt10VsExact)}`);
-    }
-    out[String(n)] = { vectors: n, insertMs: Math.round(insertMs), hnswBuildMs: Math.round(indexMs), hnsw, exactScan: { search: percentiles(exactRun.times) } };
-    console.log(`  PGlite insert ${Math.round(insertMs)} ms, HNSW build ${Math.round(indexMs)} ms`);
-    await db.close();
+  const db = await PGlite.create({ extensions: { vector } });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  return {
+    label: 'PGlite pgvector',
+    exec: async (sql) => void (await db.exec(sql)),
+    nearest: async (sql, q) => (await db.query<{ id: number; distance: number }>(sql, [q])).rows,
+    insert: async (ids, literals) => void (await db.exec(`INSERT INTO face VALUES ${ids.map((id, i) => `(${id},'${literals[i]}')`).join(',')}`)),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Settings for the native PostgreSQL run. The HNSW graph is built in memory: over 1M 128-d vectors it
+ * needs ~1.3 GB, and a build that outgrows maintenance_work_mem falls back to a much slower on-disk
+ * insert (PostgreSQL then prints a notice, which is echoed). Two cores: the leader plus one worker.
+ * Session settings apply with DATABASE_URL too; shared_buffers etc. only to the throwaway cluster.
+ */
+const PG_SESSION = { maintenance_work_mem: '4GB', max_parallel_maintenance_workers: '1' };
+const PG_CLUSTER = { shared_buffers: '3GB', max_wal_size: '8GB', checkpoint_timeout: '30min', work_mem: '64MB' };
+
+async function openPostgres(): Promise<{ open: () => Promise<BenchDb>; stop: () => void; where: string } | string> {
+  const { freshDatabase, startPostgres } = await import('../../../apps/server/test/reliability/postgres.ts');
+  const pg = (await import('pg')).default;
+  let server: Awaited<ReturnType<typeof startPostgres>>;
+  try {
+    server = await startPostgres((m) => console.log(`  ${m}`), { settings: PG_CLUSTER });
+  } catch (e) {
+    return `no PostgreSQL (${(e as Error).message})`;
   }
-  results.pgvector = out;
+  const where = process.env.DATABASE_URL ? 'DATABASE_URL' : `throwaway cluster (${Object.entries(PG_CLUSTER).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+  const probe = new pg.Client({ connectionString: server.url });
+  try {
+    await probe.connect();
+    const r = await probe.query(`SELECT default_version FROM pg_available_extensions WHERE name = 'vector'`);
+    if (!r.rowCount) {
+      server.stop();
+      return "the server has no 'vector' extension: install pgvector (README.md, section 'PostgreSQL and pgvector') to measure it";
+    }
+  } catch (e) {
+    server.stop();
+    return `cannot use PostgreSQL at ${where}: ${(e as Error).message}`;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const open = async (): Promise<BenchDb> => {
+    const database = await freshDatabase(server.url, 'tessera_faces_bench');
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    client.on('notice', (n) => console.log(`    PostgreSQL: ${n.message}`));
+    await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+    for (const [k, v] of Object.entries(PG_SESSION)) await client.query(`SET ${k} = '${v}'`);
+    return {
+      label: 'PostgreSQL pgvector',
+      exec: async (sql) => void (await client.query(sql)),
+      nearest: async (sql, q) => (await client.query<{ id: number; distance: number }>(sql, [q])).rows,
+      // One statement per batch, vectors as a text array cast by the server: no per-row round trips.
+      insert: async (ids, literals) => void (await client.query('INSERT INTO face SELECT * FROM unnest($1::int[], $2::vector[])', [ids, literals])),
+      close: async () => {
+        await client.end();
+        await database.drop();
+      },
+    };
+  };
+  return { open, stop: server.stop, where };
+}
+
+async function pgvectorBench(real: Float32Array[], kind: 'pglite' | 'postgres'): Promise<void> {
+  const out: Record<string, unknown> = {};
+  let open: () => Promise<BenchDb> = openPglite;
+  let stop = (): void => {};
+  if (kind === 'postgres') {
+    const pg = await openPostgres();
+    if (typeof pg === 'string') {
+      console.log(`  (skipping PostgreSQL pgvector: ${pg})`);
+      results.pgvectorPostgres = { skipped: pg };
+      return;
+    }
+    ({ open, stop } = pg);
+    console.log(`  PostgreSQL: ${pg.where}; session ${Object.entries(PG_SESSION).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    out.settings = { server: pg.where, session: PG_SESSION };
+  }
+  try {
+    for (const n of pgSizes) {
+      const db = await open();
+      await db.exec('CREATE TABLE face (id int PRIMARY KEY, embedding vector(128) NOT NULL)');
+      const next = syntheticSource(real);
+      const probes: Array<{ id: number; v: Float32Array }> = [];
+      const t0 = performance.now();
+      const batch = kind === 'postgres' ? 5000 : 1000;
+      for (let start = 0; start < n; start += batch) {
+        const ids: number[] = [];
+        const literals: string[] = [];
+        for (let i = start; i < Math.min(n, start + batch); i++) {
+          const v = next();
+          if (i % Math.floor(n / 200) === 0 && probes.length < 200) probes.push({ id: i, v });
+          ids.push(i);
+          literals.push(vectorLiteral(v));
+        }
+        await db.insert(ids, literals);
+      }
+      const insertMs = performance.now() - t0;
+      await db.exec('VACUUM ANALYZE face');
+      const loadAtBuild = os.loadavg()[0]!;
+      const t1 = performance.now();
+      await db.exec(`CREATE INDEX face_hnsw ON face USING hnsw (embedding vector_cosine_ops) WITH (m = ${hnswM}, ef_construction = ${hnswEfConstruction})`);
+      const indexMs = performance.now() - t1;
+      console.log(`  ${db.label}, ${n.toLocaleString('en')} vectors: insert ${Math.round(insertMs / 1000)} s, HNSW (m ${hnswM}, ef_construction ${hnswEfConstruction}) build ${Math.round(indexMs / 1000)} s (load average ${loadAtBuild.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end)`);
+      // Same probes as the in-process rows: a stored vector perturbed to a same-person-like distance.
+      const queries = probes.map((p) => perturb(p.v, PROBE_NOISE, next));
+      const probeDistance = queries.reduce((s, q, i) => s + cosineDistance(q, probes[i]!.v), 0) / queries.length;
+      const sql = 'SELECT id, embedding <=> $1 AS distance FROM face ORDER BY embedding <=> $1 LIMIT 10';
+      const search = async (setup: string[], count = queries.length): Promise<{ ids: number[][]; times: number[]; load: number }> => {
+        for (const s of setup) await db.exec(s);
+        const ids: number[][] = [];
+        const times: number[] = [];
+        for (const q of queries.slice(0, count)) {
+          const t = performance.now();
+          const rows = await db.nearest(sql, vectorLiteral(q));
+          times.push(performance.now() - t);
+          // relaxed_order may return rows slightly out of order: rank them as the caller would.
+          ids.push([...rows].sort((a, b) => a.distance - b.distance).map((r) => r.id));
+        }
+        return { ids, times, load: os.loadavg()[0]! };
+      };
+      const line = (label: string, r: { times: number[]; load: number }, extra = ''): void => {
+        const p = percentiles(r.times);
+        console.log(`    ${label}: p50 ${p.p50} ms, p99 ${p.p99} ms (${p.n} queries, load ${r.load.toFixed(1)})${extra}`);
+      };
+      // The exact answer (and the "without HNSW" latency): a sequential scan of every vector.
+      const exactRun = await search(['SET enable_indexscan = off']);
+      await db.exec('RESET enable_indexscan');
+      let found = 0;
+      exactRun.ids.forEach((got, i) => {
+        if (got[0] === probes[i]!.id) found++;
+      });
+      line('exact scan (index disabled)', exactRun, `; probe's source found first ${pct(found / queries.length)} (probe distance ${probeDistance.toFixed(4)})`);
+      // Untimed pass so every configuration meets a warm index.
+      await search(['SET hnsw.ef_search = 200']);
+      const hnsw: Record<string, unknown> = {};
+      // Iterative scan last: an older pgvector (PGlite's) refuses the setting, and the other rows stay valid.
+      const configs: Array<{ key: string; label: string; setup: string[] }> = [
+        ...pgEfSearch.map((ef) => ({ key: `efSearch${ef}`, label: `HNSW ef_search ${ef}`, setup: [`SET hnsw.ef_search = ${ef}`] })),
+        { key: 'efSearch200RelaxedOrder', label: 'HNSW ef_search 200 + iterative_scan relaxed_order (the server)', setup: ['SET hnsw.ef_search = 200', 'SET hnsw.iterative_scan = relaxed_order'] },
+      ];
+      for (const c of configs) {
+        let run: Awaited<ReturnType<typeof search>>;
+        try {
+          run = await search(c.setup);
+        } catch (e) {
+          console.log(`    ${c.label}: not supported here (${(e as Error).message})`);
+          continue;
+        }
+        let top1 = 0;
+        let top10 = 0;
+        exactRun.ids.forEach((truth, i) => {
+          const got = run.ids[i]!;
+          if (got[0] === truth[0]) top1++;
+          top10 += got.filter((id) => truth.includes(id)).length / Math.max(1, truth.length);
+        });
+        const r = { search: percentiles(run.times), loadavg: Math.round(run.load * 10) / 10, recallAt1VsExact: top1 / queries.length, recallAt10VsExact: Math.round((top10 / queries.length) * 1000) / 1000 };
+        hnsw[c.key] = r;
+        line(c.label, run, `; recall vs exact @1 ${pct(r.recallAt1VsExact)}, @10 ${pct(r.recallAt10VsExact)}`);
+      }
+      out[String(n)] = {
+        vectors: n,
+        insertMs: Math.round(insertMs),
+        hnswBuildMs: Math.round(indexMs),
+        hnswParams: { m: hnswM, efConstruction: hnswEfConstruction },
+        loadavgAtBuild: Math.round(loadAtBuild * 10) / 10,
+        hnsw,
+        exactScan: { search: percentiles(exactRun.times), loadavg: Math.round(exactRun.load * 10) / 10, probeSourceFoundAt1: found / queries.length },
+        meanProbeDistance: Math.round(probeDistance * 1e4) / 1e4,
+      };
+      await db.close();
+    }
+  } finally {
+    stop();
+  }
+  results[kind === 'postgres' ? 'pgvectorPostgres' : 'pgvector'] = out;
 }
 
 async function main(): Promise<void> {
@@ -266,22 +424,30 @@ async function main(): Promise<void> {
   console.log(`model load ${Math.round(performance.now() - t0)} ms, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 
   let real: Float32Array[] = [];
+  const haveFaces = existsSync(path.join(faceDir, 'identities.json'));
   if (only.has('accuracy')) {
-    if (existsSync(path.join(faceDir, 'identities.json'))) {
+    if (haveFaces) {
       real = await accuracy(engine);
       results.rssAfterAccuracyMB = Math.round(process.memoryUsage().rss / 1048576);
     } else {
       console.log(`\n(skipping accuracy: ${faceDir} not found; set TESSERA_SHARED_DATA)`);
     }
+  } else if (haveFaces && (only.has('index') || only.has('pgvector'))) {
+    // The synthetic vectors take their shape from the real embeddings: without this, a search-only run
+    // would use the generic shape and not be comparable with a full run.
+    real = await realEmbeddings(engine);
   }
+  results.syntheticShape = real.length >= 10 ? `deepface embeddings (${real.length})` : 'generic (no face data)';
   await engine.close();
   if (only.has('index')) {
     console.log('\n== 1:N search');
     await indexBench(real);
   }
   if (only.has('pgvector')) {
-    console.log('\n== 1:N search, PGlite + pgvector');
-    await pgvectorBench(real);
+    for (const kind of pgDbs) {
+      console.log(`\n== 1:N search, ${kind === 'postgres' ? 'native PostgreSQL' : 'PGlite'} + pgvector`);
+      await pgvectorBench(real, kind);
+    }
   }
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'faces.json'), JSON.stringify(results, null, 2));

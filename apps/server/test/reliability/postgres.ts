@@ -6,10 +6,15 @@ import path from 'node:path';
 import pg from 'pg';
 
 /**
- * A real PostgreSQL for the reliability runs and the webhook benchmark: DATABASE_URL when set, otherwise a
- * throwaway cluster in a temp dir from Debian's binaries (as .ci/run does). Each run gets its own database.
+ * A real PostgreSQL for the reliability runs and the benchmarks (webhooks, API, faces' pgvector search):
+ * DATABASE_URL when set, otherwise a throwaway cluster in a temp dir from Debian's binaries (as .ci/run
+ * does). Each run gets its own database. `settings` are extra server settings (`-c name=value`) for the
+ * throwaway cluster only; they override the defaults below and are ignored with DATABASE_URL.
  */
-export async function startPostgres(log = (m: string) => process.stderr.write(`${m}\n`)): Promise<{ url: string; stop: () => void }> {
+export async function startPostgres(
+  log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
+  opts: { settings?: Record<string, string> } = {},
+): Promise<{ url: string; stop: () => void }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
   const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)) : [];
   if (!versions.length) throw new Error('PostgreSQL is needed: set DATABASE_URL or install Debian\'s postgresql package');
@@ -20,7 +25,9 @@ export async function startPostgres(log = (m: string) => process.stderr.write(`$
   const run = (args: string[]) => execFileSync(asRoot ? 'runuser' : args[0], asRoot ? ['-u', 'postgres', '--', ...args] : args.slice(1), { stdio: 'ignore' });
   const port = 20000 + crypto.randomInt(20000);
   run([`${bin}/initdb`, '-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-  run([`${bin}/pg_ctl`, '-D', `${dir}/data`, '-l', `${dir}/log`, '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c max_connections=200 -c shared_buffers=256MB`, 'start']);
+  const settings = { listen_addresses: "''", max_connections: '200', shared_buffers: '256MB', ...opts.settings };
+  const flags = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ');
+  run([`${bin}/pg_ctl`, '-D', `${dir}/data`, '-l', `${dir}/log`, '-w', '-o', `-k ${dir} -p ${port} ${flags}`, 'start']);
   log(`PostgreSQL ${versions.at(-1)} started in ${dir}`);
   return {
     url: `postgresql://postgres@localhost/postgres?host=${dir}&port=${port}`,
