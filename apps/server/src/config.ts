@@ -40,6 +40,8 @@ const ZEnv = z.object({
   ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).default(20),
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // 1:N face search: pgvector's HNSW index when the database has pgvector, or an exact in-process scan.
+  FACE_SEARCH: z.enum(['hnsw', 'exact']).default('hnsw'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
   SMS_PROVIDER: z.enum(['console', 'http']).default('console'),
   SMS_HTTP_URL: z.string().url().optional(),
@@ -70,6 +72,7 @@ export type Config = {
   erasureGraceDays: number;
   sessionTtlHours: number;
   dbPoolMax: number;
+  faceSearch: 'hnsw' | 'exact';
   workerConcurrency: number;
   sms: { provider: 'console' | 'http'; url?: string; token?: string };
 };
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { quiet?:
     erasureGraceDays: e.ERASURE_GRACE_DAYS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     dbPoolMax: e.DB_POOL_MAX,
+    faceSearch: e.FACE_SEARCH,
     workerConcurrency: e.WORKER_CONCURRENCY,
     sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
   };

@@ -85,7 +85,7 @@ export async function createContext(config: Config, opts: { database?: Database;
   const aml = amlServiceFactory({ db, crypto, audit, events, index: amlIndex });
   const amlLists = amlListsServiceFactory({ db, audit, onVersion: (tx, source, version) => queue.send(tx, amlMonitorJob, { source, version }).then(() => undefined) });
   steps.registerProcessor('aml', amlProcessor(aml));
-  const faces = faceStoreFactory({ db, crypto, hasVector: database.hasVector });
+  const faces = faceStoreFactory({ db, crypto, hasVector: database.hasVector && config.faceSearch === 'hnsw' });
   const faceLists = faceListServiceFactory({ db, audit, faces, storage });
   const faceCheck = faceChecksFactory({ faces, listKind: faceLists.kindOf, threshold: 85 });
   steps.registerProcessor('selfie', selfieProcessor(faceCheck));

@@ -213,3 +213,25 @@ describe('face list photos', () => {
     await gone(twoKey);
   });
 });
+
+describe('FACE_SEARCH=exact', () => {
+  it('searches with the exact in-process index even where the database has pgvector, and still finds duplicates', async () => {
+    const x = await createTestApp({ env: { FACE_SEARCH: 'exact' } });
+    try {
+      const ready = await new Client(x).get('/readyz');
+      expect(ready.body.checks.faceSearch).toBe('exact_in_process');
+      const org = await newOrg(x, 'Exact');
+      const flowId = await makeFlow(org.api, [{ id: 'selfie', type: 'selfie' }]);
+      const first = await startApplicant(x, org.api, flowId);
+      const second = await startApplicant(x, org.api, flowId);
+      for (const [s, file] of [[first, 'p7-frontal.jpg'], [second, 'p7-turned.jpg']] as const) {
+        expect((await uploadFile(s.flow, '/v1/flow/steps/selfie/selfie', 'image', photo(file))).status).toBe(202);
+        await waitFor(() => org.api.get(`/v1/applicants/${s.id}`), (r) => r.body.steps.find((x: { id: string }) => x.id === 'selfie')?.current?.status === 'completed', 60_000);
+      }
+      const a = await org.api.get(`/v1/applicants/${second.id}`);
+      expect(a.body.warnings.find((w: { kind: string }) => w.kind === 'duplicate_face')?.details.otherApplicantId).toBe(first.id);
+    } finally {
+      await x.close();
+    }
+  });
+});

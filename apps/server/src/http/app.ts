@@ -135,7 +135,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const checks: Record<string, unknown> = { database: ctx.database.kind, pgvector: ctx.database.hasVector };
+    const checks: Record<string, unknown> = { database: ctx.database.kind, pgvector: ctx.database.hasVector, faceSearch: ctx.faces.searchMethod };
     try {
       await sql`SELECT 1`.execute(ctx.db);
       checks.databaseReachable = true;

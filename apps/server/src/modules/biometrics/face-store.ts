@@ -11,9 +11,9 @@ export type FaceHit = { id: string; applicantId: string | null; listId: string |
 
 /**
  * Face templates of an organisation: stored encrypted, searched 1:N through their protected copy —
- * with pgvector's HNSW index where the database has pgvector, otherwise with an in-process exact index
- * per organisation and mode that follows the table (new rows are loaded incrementally; hits are checked
- * against the table so erased templates are never returned).
+ * with pgvector's HNSW index (`hasVector`: the database has pgvector and FACE_SEARCH is `hnsw`), otherwise
+ * with an in-process exact index per organisation and mode that follows the table (new rows are loaded
+ * incrementally; hits are checked against the table so erased templates are never returned).
  */
 export function faceStoreFactory(deps: { db: Kysely<DB>; crypto: Crypto; hasVector: boolean }) {
   const { db, crypto } = deps;
@@ -62,6 +62,8 @@ export function faceStoreFactory(deps: { db: Kysely<DB>; crypto: Crypto; hasVect
 
   return {
     model: EMBEDDING_MODEL,
+    /** How 1:N searches run here (reported by /readyz). */
+    searchMethod: deps.hasVector ? ('pgvector_hnsw' as const) : ('exact_in_process' as const),
 
     /** Builds the HNSW index when pgvector is present (idempotent; run at start). */
     async ensureIndex() {
