@@ -109,15 +109,13 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
    * Two CTEs (audit_head, audit_row) that append an entry to its chain: the upsert creates the chain's head
    * or, when it exists, locks it and moves it on (hash = SHA-256(prevHash ":" seq ":" content), the formula
    * `verify` recomputes), keeping the hash it replaced for the new row. The head lock is held until the
-   * statement's transaction commits, so appends to one chain are serialised. With `onlyIf` (the name of
-   * an earlier CTE), nothing is appended unless that CTE returned a row.
+   * statement's transaction commits, so appends to one chain are serialised.
    */
-  function appendCtes(entry: AuditEntry, onlyIf?: string) {
+  function appendCtes(entry: AuditEntry) {
     const { chain, row, content } = prepare(entry);
-    const gate = onlyIf ? sql`WHERE EXISTS (SELECT 1 FROM ${sql.table(onlyIf)})` : sql``;
     return sql`audit_head AS (
         INSERT INTO audit_heads (chain, seq, hash, prev_hash)
-        SELECT ${chain}, 1, encode(sha256(convert_to(${GENESIS}::text || ':1:' || ${content}::text, 'UTF8')), 'hex'), ${GENESIS} ${gate}
+        SELECT ${chain}, 1, encode(sha256(convert_to(${GENESIS}::text || ':1:' || ${content}::text, 'UTF8')), 'hex'), ${GENESIS}
         ON CONFLICT (chain) DO UPDATE SET seq = audit_heads.seq + 1, prev_hash = audit_heads.hash,
           hash = encode(sha256(convert_to(audit_heads.hash || ':' || (audit_heads.seq + 1)::text || ':' || ${content}::text, 'UTF8')), 'hex')
         RETURNING seq, hash, prev_hash),
@@ -132,7 +130,8 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
 
   /**
    * Appends to the entry's chain inside the caller's transaction, so the audit row commits or rolls back
-   * with the change it describes. Callers make it their last statement, so the head lock is held briefly.
+   * with the change it describes. The chain head stays locked for the rest of that transaction: appends to
+   * one chain (an organisation's object or actor) are serialised, other chains are not.
    */
   async function record(tx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
     const r = await sql<{ seq: number }>`WITH ${appendCtes(entry)} SELECT seq FROM audit_row`.execute(tx);
@@ -188,5 +187,5 @@ export function auditServiceFactory({ db }: { db: Kysely<DB> }) {
     return { ok: problems.length === 0, chains: chains.size, rows, problems };
   }
 
-  return { record, appendCtes, list, verify };
+  return { record, list, verify };
 }
