@@ -103,3 +103,41 @@ describe('document step', () => {
     await expect((await startApplicant(t, o.api, flowId)).flow.get('/v1/flow/steps/document/extracted').then((r) => r.body.error.code)).resolves.toBe('prefill_disabled');
   });
 });
+
+describe('a step job that runs more than once (re-run after a crash, two workers at once)', () => {
+  it('records the result, the document, its warnings, files and event exactly once, and leaves no stray objects', async () => {
+    const x = await createTestApp({ work: false }); // no worker: this test runs the job itself
+    try {
+      const org = await newOrg(x, 'Rerun');
+      const flow = await makeFlow(org.api, [{ id: 'document', type: 'document', settings: { documentTypes: [{ type: 'passport', back: 'none' }], qualityChecks: { focus: false, glare: false, colour: false } } }]);
+      const s = await startApplicant(x, org.api, flow);
+      expect((await upload(s.flow, '/v1/flow/steps/document/document', [{ field: 'front', data: TD3 }], { documentType: 'passport' })).status).toBe(202);
+      const sub = await x.ctx.db.selectFrom('stepSubmissions').select(['id', 'status']).where('applicantId', '=', s.id).where('stepId', '=', 'document').executeTakeFirstOrThrow();
+      expect(sub.status).toBe('queued');
+
+      await Promise.all([x.ctx.steps.process(sub.id), x.ctx.steps.process(sub.id)]);
+      await x.ctx.steps.process(sub.id); // the retry of a job whose first run committed
+
+      const done = await x.ctx.db.selectFrom('stepSubmissions').select('status').where('id', '=', sub.id).executeTakeFirstOrThrow();
+      expect(done.status).toBe('completed');
+      expect(await x.ctx.db.selectFrom('documents').select('id').where('applicantId', '=', s.id).execute()).toHaveLength(1);
+      const warnings = await x.ctx.db.selectFrom('warnings').select('kind').where('applicantId', '=', s.id).execute();
+      expect(warnings.map((w) => w.kind)).toContain('expired_document');
+      expect(new Set(warnings.map((w) => w.kind)).size).toBe(warnings.length);
+      const events = await x.ctx.db.selectFrom('events').select('type').where('applicantId', '=', s.id).where('type', 'in', ['applicant.step_passed', 'applicant.step_failed', 'document.received']).execute();
+      expect(events.filter((e) => e.type !== 'document.received')).toHaveLength(1);
+      // Files: the upload and the engine's crops, once each; storage holds exactly those objects (the runs
+      // that lost remove what they stored before their transaction).
+      const rows = await x.ctx.db.selectFrom('files').select(['kind', 'storageKey']).where('applicantId', '=', s.id).execute();
+      expect(rows.length).toBeGreaterThan(1);
+      expect(new Set(rows.map((r) => r.kind)).size).toBe(rows.length);
+      const stored = (fs.readdirSync(x.config.dataDir, { recursive: true }) as string[])
+        .filter((f) => f.includes(s.id) && fs.statSync(path.join(x.config.dataDir, f)).isFile())
+        .map((f) => f.split(path.sep).join('/'));
+      for (const r of rows) expect(stored.some((k) => k.endsWith(r.storageKey))).toBe(true);
+      expect(stored).toHaveLength(rows.length);
+    } finally {
+      await x.close();
+    }
+  });
+});

@@ -404,11 +404,11 @@ export function stepServiceFactory(deps: {
             ),
           )
         : [];
-      await db.transaction().execute(async (tx) => {
+      const recorded = await db.transaction().execute(async (tx) => {
         const locked = await tx.selectFrom('applicants').selectAll().where('id', '=', a.id).forUpdate().executeTakeFirstOrThrow();
         // A re-run after a crash, or a duplicate delivery: whoever commits first wins, the rest do nothing.
         const now = await tx.selectFrom('stepSubmissions').selectAll().where('id', '=', submissionId).forUpdate().executeTakeFirstOrThrow();
-        if (now.status === 'completed' || !now.active) return;
+        if (now.status === 'completed' || !now.active) return false;
         const updated = await tx
           .updateTable('stepSubmissions')
           .set({
@@ -429,7 +429,10 @@ export function stepServiceFactory(deps: {
         } else if (result.outcome === 'failed' && session && !DERIVED_STEPS.includes(step.type)) {
           await deps.sessions.criticalError(tx, session.id, def.settings.maxCriticalErrors);
         }
+        return true;
       });
+      // The run that lost leaves no stored objects behind (crops and frames it wrote before the transaction).
+      if (!recorded) for (const f of extraFiles) await storage.delete(f.storageKey);
     },
   };
 
