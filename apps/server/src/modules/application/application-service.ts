@@ -9,21 +9,6 @@ import type { Actor, TAuditService } from '../audit/audit-service.ts';
 
 export type Scope = { orgId: string; mode: Mode };
 
-export type AuthenticatedKey = {
-  id: string;
-  orgId: string;
-  mode: Mode;
-  applicationId: string;
-  name: string;
-  prefix: string;
-  rateLimitPerMinute: number | null;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-  appStatus: string;
-  clientKey: string;
-  orgStatus: string;
-};
-
 export type ApplicationInput = {
   name: string;
   description?: string;
@@ -40,11 +25,11 @@ export type WebhookSettingsListener = (tx: Transaction<DB>, app: Application, ac
 export type TApplicationService = ReturnType<typeof applicationServiceFactory>;
 
 /**
- * How long a verified API key is trusted without asking the database again. Revoking a key, disabling its
- * application or suspending its organisation through this process clears the cache at once; a change made
- * by another process (a second API instance, the CLI) takes effect here within this bound.
+ * How long a verified API key is trusted without asking the database again. Revoking a key, disabling or
+ * enabling its application, or rotating its client key through this process clears the cache at once; a
+ * change made by another process (a second API instance, the CLI) takes effect here within this bound.
  */
-export const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_MS = 5_000;
 const API_KEY_CACHE_MAX = 1_000;
 
 export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto; audit: TAuditService }) {
@@ -52,8 +37,18 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
   // The webhook module keeps an endpoint in step with each application's webhook URL. It registers here
   // rather than being a dependency because it is built after this service (it needs the application view).
   const webhookListeners: WebhookSettingsListener[] = [];
-  // Verified keys by secret hash (never the secret itself). Only valid, active keys are kept.
-  const keyCache = new Map<string, { row: AuthenticatedKey; until: number }>();
+  const findKey = (hash: string) =>
+    db
+      .selectFrom('apiKeys as k')
+      .innerJoin('applications as a', 'a.id', 'k.applicationId')
+      .innerJoin('organisations as o', 'o.id', 'k.orgId')
+      .select(['k.id', 'k.orgId', 'k.mode', 'k.applicationId', 'k.name', 'k.prefix', 'k.rateLimitPerMinute', 'k.revokedAt', 'k.lastUsedAt', 'a.status as appStatus', 'a.clientKey', 'o.status as orgStatus'])
+      .where('k.keyHash', '=', hash)
+      .executeTakeFirst();
+  type VerifiedKey = NonNullable<Awaited<ReturnType<typeof findKey>>>;
+  // Verified keys by secret hash (never the secret itself). Only valid, active keys are kept. Changes are
+  // cleared after their commit: a request that read the old state before the commit was right to.
+  const keyCache = new Map<string, { row: VerifiedKey; until: number }>();
   const forgetKeys = () => keyCache.clear();
 
   const scoped = (ex: Kysely<DB> | Transaction<DB>, scope: Scope) =>
@@ -138,8 +133,6 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
         const set: Record<string, unknown> = { ...rest, updatedAt: new Date() };
         if (webhookHeaders !== undefined) set.webhookHeaders = webhookHeaders ? enc.encryptJson(webhookHeaders, id, 'app-secrets') : null;
         const after = await tx.updateTable('applications').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-        // Cleared again after commit: a request between the two could cache the old status.
-        if (patch.status !== undefined) forgetKeys();
         if (rest.webhookUrl !== undefined || webhookHeaders !== undefined) for (const l of webhookListeners) await l(tx, after, actor);
         await audit.record(tx, {
           orgId: scope.orgId,
@@ -217,14 +210,12 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
           .returningAll()
           .executeTakeFirst();
         if (!k) throw notFound('API key');
-        forgetKeys();
         await audit.record(tx, { orgId: scope.orgId, mode: scope.mode, actor, action: 'api_key.revoked', targetType: 'api_key', targetId: keyId });
       });
-      // Again after commit, so a request that read the key while the revocation was in flight is not kept.
       forgetKeys();
     },
 
-    /** Forgets every verified key: call after revoking keys or suspending an organisation by other means. */
+    /** Forgets every verified key: call after revoking keys by other means (the demo's key replacement). */
     forgetVerifiedKeys: forgetKeys,
 
     /** Used by the CLI and the demo: a key for the organisation's default application in a mode. */
@@ -241,22 +232,16 @@ export function applicationServiceFactory(deps: { db: Kysely<DB>; crypto: Crypto
      * not active. A verified key is remembered for API_KEY_CACHE_MS (see there), which saves a database
      * round trip on almost every API call.
      */
-    async authenticate(secret: string): Promise<AuthenticatedKey | null> {
+    async authenticate(secret: string): Promise<VerifiedKey | null> {
       if (!/^sk_(live|test)_[A-Za-z0-9_-]{20,64}$/.test(secret)) return null;
       const hash = sha256(secret);
       const now = Date.now();
       const hit = keyCache.get(hash);
-      let row: AuthenticatedKey;
+      let row: VerifiedKey;
       if (hit && hit.until > now) {
         row = hit.row;
       } else {
-        const found = await db
-          .selectFrom('apiKeys as k')
-          .innerJoin('applications as a', 'a.id', 'k.applicationId')
-          .innerJoin('organisations as o', 'o.id', 'k.orgId')
-          .select(['k.id', 'k.orgId', 'k.mode', 'k.applicationId', 'k.name', 'k.prefix', 'k.rateLimitPerMinute', 'k.revokedAt', 'k.lastUsedAt', 'a.status as appStatus', 'a.clientKey', 'o.status as orgStatus'])
-          .where('k.keyHash', '=', hash)
-          .executeTakeFirst();
+        const found = await findKey(hash);
         if (hit) keyCache.delete(hash);
         if (!found || found.revokedAt || found.appStatus !== 'active' || found.orgStatus !== 'active') return null;
         row = found;

@@ -404,35 +404,40 @@ export function stepServiceFactory(deps: {
             ),
           )
         : [];
-      const recorded = await db.transaction().execute(async (tx) => {
-        const locked = await tx.selectFrom('applicants').selectAll().where('id', '=', a.id).forUpdate().executeTakeFirstOrThrow();
-        // A re-run after a crash, or a duplicate delivery: whoever commits first wins, the rest do nothing.
-        const now = await tx.selectFrom('stepSubmissions').selectAll().where('id', '=', submissionId).forUpdate().executeTakeFirstOrThrow();
-        if (now.status === 'completed' || !now.active) return false;
-        const updated = await tx
-          .updateTable('stepSubmissions')
-          .set({
-            status: 'completed',
-            outcome: result.outcome,
-            reasons: result.reasons,
-            summary: JSON.stringify(result.summary),
-            resultEnc: result.result === undefined ? null : crypto.encryptJson(result.result, a.id),
-            processedAt: new Date(),
-          })
-          .where('id', '=', submissionId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        if (extraFiles.length) await tx.insertInto('files').values(extraFiles).execute();
-        await finish(tx, locked, updated, step, result, SYSTEM_ACTOR);
-        if (result.blockSession && session) {
-          await tx.updateTable('applicantSessions').set({ status: 'frozen', frozenAt: new Date() }).where('applicantId', '=', a.id).where('status', '=', 'active').execute();
-        } else if (result.outcome === 'failed' && session && !DERIVED_STEPS.includes(step.type)) {
-          await deps.sessions.criticalError(tx, session.id, def.settings.maxCriticalErrors);
-        }
-        return true;
-      });
-      // The run that lost leaves no stored objects behind (crops and frames it wrote before the transaction).
-      if (!recorded) for (const f of extraFiles) await storage.delete(f.storageKey);
+      // Objects written above belong to this run only: if it does not record its result (another run did,
+      // or the transaction failed and the job will run again), it removes them.
+      let recorded = false;
+      try {
+        recorded = await db.transaction().execute(async (tx) => {
+          const locked = await tx.selectFrom('applicants').selectAll().where('id', '=', a.id).forUpdate().executeTakeFirstOrThrow();
+          // A re-run after a crash, or a duplicate delivery: whoever commits first wins, the rest do nothing.
+          const now = await tx.selectFrom('stepSubmissions').selectAll().where('id', '=', submissionId).forUpdate().executeTakeFirstOrThrow();
+          if (now.status === 'completed' || !now.active) return false;
+          const updated = await tx
+            .updateTable('stepSubmissions')
+            .set({
+              status: 'completed',
+              outcome: result.outcome,
+              reasons: result.reasons,
+              summary: JSON.stringify(result.summary),
+              resultEnc: result.result === undefined ? null : crypto.encryptJson(result.result, a.id),
+              processedAt: new Date(),
+            })
+            .where('id', '=', submissionId)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          if (extraFiles.length) await tx.insertInto('files').values(extraFiles).execute();
+          await finish(tx, locked, updated, step, result, SYSTEM_ACTOR);
+          if (result.blockSession && session) {
+            await tx.updateTable('applicantSessions').set({ status: 'frozen', frozenAt: new Date() }).where('applicantId', '=', a.id).where('status', '=', 'active').execute();
+          } else if (result.outcome === 'failed' && session && !DERIVED_STEPS.includes(step.type)) {
+            await deps.sessions.criticalError(tx, session.id, def.settings.maxCriticalErrors);
+          }
+          return true;
+        });
+      } finally {
+        if (!recorded) for (const f of extraFiles) await storage.delete(f.storageKey);
+      }
     },
   };
 
